@@ -1,0 +1,4 @@
+/** The aks checks. */
+import type { AnyCheck } from '../types.ts';
+
+export const aksChecks: readonly AnyCheck[] = [];

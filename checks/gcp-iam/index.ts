@@ -1,0 +1,4 @@
+/** The gcp-iam checks. */
+import type { AnyCheck } from '../types.ts';
+
+export const gcpIamChecks: readonly AnyCheck[] = [];

@@ -1,0 +1,4 @@
+/** The gke checks. */
+import type { AnyCheck } from '../types.ts';
+
+export const gkeChecks: readonly AnyCheck[] = [];

@@ -1,0 +1,4 @@
+/** The kubernetes checks. */
+import type { AnyCheck } from '../types.ts';
+
+export const kubernetesChecks: readonly AnyCheck[] = [];
