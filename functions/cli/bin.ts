@@ -1,3 +1,5 @@
 #!/usr/bin/env node
-const v: string = process.version;
-console.log('hi', v, process.argv.slice(2));
+// The `pci-posture` command. Node 24 runs this TypeScript directly (type stripping).
+import { main } from './main.ts';
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,129 @@
+/**
+ * Archive storage: a folder now, an S3 prefix later, behind one interface. An archive holds
+ * `signing-public-key.pem` at its root and one folder per run, `reports/<YYYY>/<MM>/<DD>/<runId>/`.
+ */
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { RunFailure } from '../errors.ts';
+
+/** A run folder inside an archive. */
+export interface RunRef {
+  runId: string;
+  /** Path relative to the archive root: `reports/2026/11/26/<runId>`. */
+  path: string;
+}
+
+export interface ArchiveStore {
+  /** Where the archive is, for messages. */
+  readonly location: string;
+  /** Every run folder, sorted by runId (oldest first). */
+  listRuns(): Promise<RunRef[]>;
+  /** The names of the files in a run folder. */
+  listRunFiles(run: RunRef): Promise<string[]>;
+  /** A run file's bytes, or `undefined` when it does not exist. */
+  readRunFile(run: RunRef, name: string): Promise<Buffer | undefined>;
+  /** A file at the archive root, or `undefined`. */
+  readRootFile(name: string): Promise<Buffer | undefined>;
+  writeRootFile(name: string, data: Buffer | string): Promise<void>;
+  /**
+   * Writes a new run; files are written in the order given (`SHA256SUMS` and its signature
+   * last) and an existing run is never overwritten.
+   */
+  writeRun(run: RunRef, files: ReadonlyArray<readonly [string, Buffer]>): Promise<void>;
+}
+
+/** The folder of a run written at `date` (UTC). */
+export function runPath(runId: string, date: Date): string {
+  const y = date.getUTCFullYear().toString().padStart(4, '0');
+  const m = (date.getUTCMonth() + 1).toString().padStart(2, '0');
+  const d = date.getUTCDate().toString().padStart(2, '0');
+  return `reports/${y}/${m}/${d}/${runId}`;
+}
+
+const RUN_ID = /^\d{4}-\d{2}-\d{2}T\d{6}Z-[0-9a-f]{4,}$/;
+
+/** True for a folder name that is a runId. */
+export const isRunId = (name: string): boolean => RUN_ID.test(name);
+
+function subdirs(dir: string): string[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * An archive in a local folder. A run is written into a staging folder and renamed into place,
+ * so a run cut off mid-way never appears under `reports/`.
+ *
+ * @example const store = new LocalFolderStore('./pci-posture-demo');
+ */
+export class LocalFolderStore implements ArchiveStore {
+  readonly location: string;
+  constructor(root: string) {
+    this.location = root;
+  }
+
+  async listRuns(): Promise<RunRef[]> {
+    const runs: RunRef[] = [];
+    const base = join(this.location, 'reports');
+    for (const y of subdirs(base))
+      for (const m of subdirs(join(base, y)))
+        for (const d of subdirs(join(base, y, m)))
+          for (const id of subdirs(join(base, y, m, d)))
+            runs.push({ runId: id, path: `reports/${y}/${m}/${d}/${id}` });
+    return runs.sort((a, b) => (a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : 0));
+  }
+
+  async listRunFiles(run: RunRef): Promise<string[]> {
+    return readdirSync(join(this.location, run.path)).sort();
+  }
+
+  async readRunFile(run: RunRef, name: string): Promise<Buffer | undefined> {
+    const file = join(this.location, run.path, name);
+    return existsSync(file) && statSync(file).isFile() ? readFileSync(file) : undefined;
+  }
+
+  async readRootFile(name: string): Promise<Buffer | undefined> {
+    const file = join(this.location, name);
+    return existsSync(file) ? readFileSync(file) : undefined;
+  }
+
+  async writeRootFile(name: string, data: Buffer | string): Promise<void> {
+    mkdirSync(this.location, { recursive: true });
+    writeFileSync(join(this.location, name), data);
+  }
+
+  async writeRun(run: RunRef, files: ReadonlyArray<readonly [string, Buffer]>): Promise<void> {
+    const target = join(this.location, run.path);
+    if (existsSync(target)) throw new RunFailure(`run folder ${target} already exists`);
+    const staging = join(this.location, '.staging', run.runId);
+    try {
+      mkdirSync(staging, { recursive: true });
+      for (const [name, data] of files) writeFileSync(join(staging, name), data, { flag: 'wx' });
+      mkdirSync(join(target, '..'), { recursive: true });
+      renameSync(staging, target);
+    } catch (cause) {
+      rmSync(staging, { recursive: true, force: true });
+      throw new RunFailure(
+        `could not write run ${run.runId} to ${this.location}: ${(cause as Error).message}`,
+        {
+          cause,
+        },
+      );
+    }
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * Writes one signed run into an archive: the report in three forms, the redacted inventory,
+ * `SHA256SUMS` over them and its signature, linked to the newest run already there.
+ */
+import { createPublicKey, randomBytes } from 'node:crypto';
+import type { Inventory } from '../../checks/types.ts';
+import type { Evaluation } from '../engine/evaluate.ts';
+import { redactInventory } from '../engine/redact.ts';
+import { RunFailure, UsageError } from '../errors.ts';
+import { findingsCsv } from '../report/csv.ts';
+import { renderHtml } from '../report/html.ts';
+import { buildReport, type PreviousRun, type Report } from '../report/report.ts';
+import { publicKeyFingerprint, type Signer, sha256Hex } from './signer.ts';
+import { type ArchiveStore, type RunRef, runPath } from './store.ts';
+import { sha256sums } from './sums.ts';
+
+export const PUBLIC_KEY_FILE = 'signing-public-key.pem';
+
+/** The run ids are the write time `YYYY-MM-DDTHHMMSSZ` plus a short random hex suffix. */
+function timePart(date: Date): string {
+  return date
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/:/g, '');
+}
+
+/**
+ * A runId for a run written at `date` that sorts after `newest` (runIds sort in time order, even
+ * for two runs in the same second).
+ *
+ * @example makeRunId(new Date('2026-11-26T02:03:11Z')) // '2026-11-26T020311Z-7f3a'
+ */
+export function makeRunId(
+  date: Date,
+  newest?: string,
+  random = randomBytes(2).toString('hex'),
+): string {
+  let id = `${timePart(date)}-${random}`;
+  if (newest && id <= newest) {
+    const cut = newest.lastIndexOf('-');
+    const suffix = newest.slice(cut + 1);
+    const next = (Number.parseInt(suffix, 16) + 1).toString(16).padStart(suffix.length, '0');
+    id = `${newest.slice(0, cut)}-${next}`;
+  }
+  return id;
+}
+
+/**
+ * The newest complete run (the greatest runId that has a signature) and the digest of its
+ * `SHA256SUMS`, or `null` for an empty archive.
+ *
+ * @example const previous = await chainHead(store);
+ */
+export async function chainHead(store: ArchiveStore): Promise<PreviousRun | null> {
+  const runs = await store.listRuns();
+  for (const run of [...runs].reverse()) {
+    const files = await store.listRunFiles(run);
+    if (!files.includes('SHA256SUMS.sig')) continue;
+    const sums = await store.readRunFile(run, 'SHA256SUMS');
+    if (sums) return { runId: run.runId, sha256sumsDigest: sha256Hex(sums) };
+  }
+  return null;
+}
+
+/** Refuses a signer whose public key is not the archive's; records it for a new archive. */
+async function checkArchiveKey(store: ArchiveStore, signer: Signer): Promise<void> {
+  const mine = await signer.publicKeyPem();
+  const existing = await store.readRootFile(PUBLIC_KEY_FILE);
+  if (!existing) {
+    await store.writeRootFile(PUBLIC_KEY_FILE, mine);
+    return;
+  }
+  let theirs: string;
+  try {
+    theirs = publicKeyFingerprint(createPublicKey(existing));
+  } catch (cause) {
+    throw new RunFailure(`${store.location}/${PUBLIC_KEY_FILE} is not a PEM public key`, { cause });
+  }
+  if (theirs !== publicKeyFingerprint(mine)) {
+    throw new UsageError(
+      `the signing key does not match the archive: ${store.location}/${PUBLIC_KEY_FILE} has fingerprint sha256:${theirs}, the signer's key has sha256:${publicKeyFingerprint(mine)}. Use the archive's key, or write to a new archive.`,
+    );
+  }
+}
+
+export interface WriteRunInput {
+  store: ArchiveStore;
+  signer: Signer;
+  inventory: Inventory;
+  evaluation: Evaluation;
+  /** The time the run is written. @default - now */
+  now?: Date;
+}
+
+export interface WrittenRun {
+  run: RunRef;
+  report: Report;
+  /** `<archive>/<run path>`, for printing. */
+  location: string;
+}
+
+/**
+ * Writes a signed run folder and links it to the archive's chain head.
+ *
+ * @example
+ * const { location } = await writeRun({ store, signer, inventory, evaluation });
+ */
+export async function writeRun(input: WriteRunInput): Promise<WrittenRun> {
+  const { store, signer, inventory, evaluation } = input;
+  const now = input.now ?? new Date();
+  await checkArchiveKey(store, signer);
+  const previous = await chainHead(store);
+  const runs = await store.listRuns();
+  const runId = makeRunId(now, runs.at(-1)?.runId);
+  const run: RunRef = { runId, path: runPath(runId, now) };
+  const report = buildReport(evaluation, {
+    runId,
+    generatedAt: now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    collectedAt: inventory.collectedAt,
+    previous,
+  });
+  const artifacts: Array<[string, Buffer]> = [
+    ['findings.csv', Buffer.from(findingsCsv(report.findings))],
+    ['inventory.json', Buffer.from(`${JSON.stringify(redactInventory(inventory))}\n`)],
+    ['report.html', Buffer.from(renderHtml(report))],
+    ['report.json', Buffer.from(`${JSON.stringify(report, null, 2)}\n`)],
+  ];
+  const sums = Buffer.from(sha256sums(artifacts));
+  let signed: Awaited<ReturnType<Signer['sign']>>;
+  try {
+    signed = await signer.sign(sums, report.generatedAt);
+  } catch (cause) {
+    throw new RunFailure(`signing failed: ${(cause as Error).message}`, { cause });
+  }
+  await store.writeRun(run, [
+    ...artifacts,
+    ['SHA256SUMS', sums],
+    ['SHA256SUMS.sig', signed.signature],
+    ['SHA256SUMS.sig.json', Buffer.from(`${JSON.stringify(signed.info, null, 2)}\n`)],
+  ]);
+  return { run, report, location: `${store.location}/${run.path}` };
+}
