@@ -3,16 +3,16 @@
  * return an exit code. 0 written/intact, 1 not intact (or `--fail-on`), 2 usage or bad input,
  * 3 a failure while running.
  */
-import { Command, CommanderError, Option } from 'commander';
+
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
 import type { Inventory } from '../../checks/types.ts';
 import { ensureLocalKeyPair, LocalPemSigner, publicKeyFingerprint } from '../archive/signer.ts';
 import { LocalFolderStore } from '../archive/store.ts';
 import { loadPublicKey, resolvePath, verifyArchive } from '../archive/verify.ts';
-import { PUBLIC_KEY_FILE, writeRun, type WrittenRun } from '../archive/write-run.ts';
+import { PUBLIC_KEY_FILE, type WrittenRun, writeRun } from '../archive/write-run.ts';
 import { loadConfig } from '../config/check-config.ts';
-import { demoInventory } from '../demo/estate.ts';
 import { type CheckConfig, evaluate } from '../engine/evaluate.ts';
 import { exitCodeFor, InputError, UsageError } from '../errors.ts';
 import { loadInventory } from '../inventory/load.ts';
@@ -76,7 +76,9 @@ async function runEvaluation(
 
 function program(io: Io, setExit: (code: number) => void): Command {
   const cmd = new Command('pci-posture')
-    .description('PCI DSS v4.0.1 posture checks for EKS, GKE and AKS, with signed, verifiable reports')
+    .description(
+      'PCI DSS v4.0.1 posture checks for EKS, GKE and AKS, with signed, verifiable reports',
+    )
     .version(TOOL.version)
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
@@ -84,8 +86,14 @@ function program(io: Io, setExit: (code: number) => void): Command {
 
   cmd
     .command('demo')
-    .description('run the whole pipeline on the built-in demo estate, signed with a local key kept in DIR')
-    .option('--out <DIR>', 'archive folder (created on first use, reused after)', './pci-posture-demo')
+    .description(
+      'run the whole pipeline on the built-in demo estate, signed with a local key kept in DIR',
+    )
+    .option(
+      '--out <DIR>',
+      'archive folder (created on first use, reused after)',
+      './pci-posture-demo',
+    )
     .option('--quiet', 'print only the summary')
     .action(async (opts: { out: string; quiet?: boolean }) => {
       const out = resolve(opts.out);
@@ -95,6 +103,7 @@ function program(io: Io, setExit: (code: number) => void): Command {
         io.stderr(`created a demo signing key: ${privateKey} (public half: ${publicKey})\n`);
       }
       const signer = LocalPemSigner.fromFile(privateKey);
+      const { demoInventory } = await import('../demo/estate.ts');
       const run = await runEvaluation(demoInventory(), {}, out, signer, io, !!opts.quiet);
       summary(run, io, publicKey);
       setExit(0);
@@ -107,7 +116,12 @@ function program(io: Io, setExit: (code: number) => void): Command {
     .requiredOption('--out <DIR>', 'archive folder')
     .requiredOption('--signing-key <PEM>', 'EC P-256 private key (PEM)')
     .option('--config <FILE>', 'config file (YAML or JSON); its checks section sets check options')
-    .addOption(new Option('--fail-on <LEVEL>', 'exit 1 when a finding is FAIL (or FAIL or ERROR)').choices(['fail', 'error']))
+    .addOption(
+      new Option('--fail-on <LEVEL>', 'exit 1 when a finding is FAIL (or FAIL or ERROR)').choices([
+        'fail',
+        'error',
+      ]),
+    )
     .option('--quiet', 'print only the summary')
     .action(
       async (opts: {
@@ -139,7 +153,9 @@ function program(io: Io, setExit: (code: number) => void): Command {
       try {
         pem = readFileSync(opts.publicKey);
       } catch (cause) {
-        throw new InputError(opts.publicKey, '', 'public key cannot be read: no such file', { cause });
+        throw new InputError(opts.publicKey, '', 'public key cannot be read: no such file', {
+          cause,
+        });
       }
       const key = loadPublicKey(opts.publicKey, pem);
       io.stdout(`public key sha256:${publicKeyFingerprint(key)}\n`);
@@ -195,4 +211,3 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     return exit;
   }
 }
-

@@ -1,5 +1,6 @@
 /** Reading and validating inventories and other JSON/YAML inputs, with errors users can act on. */
 import { readFileSync, statSync } from 'node:fs';
+import { type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import type { Inventory } from '../../checks/types.ts';
@@ -63,14 +64,18 @@ function parseJsonSync(text: string, file: string): unknown {
   try {
     return JSON.parse(text);
   } catch (cause) {
-    const msg = (cause as Error).message;
-    const pos = /position (\d+)/.exec(msg);
+    // JSON.parse does not always say where; a second, tolerant pass finds the first problem.
+    const problems: ParseError[] = [];
+    parseTree(text, problems, { disallowComments: true, allowTrailingComma: false });
+    const first = problems[0];
     let where = '';
-    if (pos) {
-      const before = text.slice(0, Number(pos[1]));
-      where = `line ${before.split('\n').length}, column ${before.length - before.lastIndexOf('\n')}`;
+    let what = (cause as Error).message;
+    if (first) {
+      const before = text.slice(0, first.offset);
+      where = `line ${before.split('\n').length}, column ${first.offset - before.lastIndexOf('\n')}`;
+      what = printParseErrorCode(first.error);
     }
-    throw new InputError(file, where, `is not valid JSON: ${msg.replace(/^.*?: /, '')}`, { cause });
+    throw new InputError(file, where, `is not valid JSON: ${what}`, { cause });
   }
 }
 
