@@ -169,7 +169,8 @@ describe('verify', () => {
     const { dir, runs } = copyArchive(`byte-${file}`);
     const target = join(runs[1]!, file);
     const data = readFileSync(target);
-    data[Math.floor(data.length / 2)] ^= 0x01;
+    const at = Math.floor(data.length / 2);
+    data[at] = data[at]! ^ 0x01;
     writeFileSync(target, data);
     const r = await verifyDir(dir);
     expect(r.ok).toBe(false);

@@ -250,8 +250,8 @@ describe('evaluate', () => {
   });
 
   it('records the effective options of every check that has options, config overrides included', () => {
-    const withOpts = defineCheck({
-      ...nsCheck,
+    const withOpts: AnyCheck = defineCheck<{ days: number; list: string[] }>({
+      ...(nsCheck as AnyCheck),
       meta: { ...nsCheck.meta, id: 'opt' },
       options: z
         .object({ days: z.number().default(90), list: z.array(z.string()).default([]) })
