@@ -6,7 +6,11 @@ import { k8s, resource } from '../harness.ts';
 export const ACCOUNT = '111122223333';
 export const REGION = 'eu-west-1';
 
-/** The id `eksCluster(name, ...)` gives a cluster. */
+/**
+ * The id `eksCluster(name, ...)` gives a cluster.
+ *
+ * @example clusterArn('payments') // 'arn:aws:eks:eu-west-1:111122223333:cluster/payments'
+ */
 export function clusterArn(name: string): string {
   return `arn:aws:eks:${REGION}:${ACCOUNT}:cluster/${name}`;
 }
