@@ -577,11 +577,27 @@ export function defaultDenyVerdicts(
   direction: Direction,
 ): Verdict[] {
   const word = direction.toLowerCase();
+  // NetworkPolicies grouped once per cluster and namespace: estates have many of both.
+  const byNamespace = new Map<string, Resource[]>();
+  const grouped = new Set<string>();
+  const policiesOf = (cluster: string | undefined, namespace: string): Resource[] => {
+    if (cluster === undefined) return [];
+    if (!grouped.has(cluster)) {
+      grouped.add(cluster);
+      for (const p of ctx.index.inCluster(cluster, 'NetworkPolicy')) {
+        const key = `${cluster}\u0000${metaOf(p).namespace ?? ''}`;
+        const list = byNamespace.get(key);
+        if (list) list.push(p);
+        else byNamespace.set(key, [p]);
+      }
+    }
+    return byNamespace.get(`${cluster}\u0000${namespace}`) ?? [];
+  };
   return namespacesToEvaluate(ctx).map((ns) => {
     const name = metaOf(ns).name ?? '';
     const label = `Namespace/${name}`;
     const nameEvidence = [evidence('metadata.name', name)];
-    const policies = networkPoliciesIn(ctx, ns, name);
+    const policies = policiesOf(ns.scope.cluster, name);
     const denying = policies.filter((p) => deniesAll(p.data, direction));
     if (denying.length > 0) {
       const names = denying.map((p) => metaOf(p).name).join(', ');
