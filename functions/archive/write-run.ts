@@ -3,13 +3,14 @@
  * `SHA256SUMS` over them and its signature, linked to the newest run already there.
  */
 import { createPublicKey, randomBytes } from 'node:crypto';
+import { ALL_CHECKS } from '../../checks/registry.ts';
 import type { Inventory } from '../../checks/types.ts';
 import type { Evaluation } from '../engine/evaluate.ts';
 import { redactInventory } from '../engine/redact.ts';
 import { RunFailure, UsageError } from '../errors.ts';
 import { findingsCsv } from '../report/csv.ts';
 import { renderHtml } from '../report/html.ts';
-import { buildReport, type PreviousRun, type Report } from '../report/report.ts';
+import { buildReport, type PreviousRun, type Report, serializeReport } from '../report/report.ts';
 import { publicKeyFingerprint, type Signer, sha256Hex } from './signer.ts';
 import { type ArchiveStore, type RunRef, runPath } from './store.ts';
 import { sha256sums } from './sums.ts';
@@ -122,8 +123,16 @@ export async function writeRun(input: WriteRunInput): Promise<WrittenRun> {
   const artifacts: Array<[string, Buffer]> = [
     ['findings.csv', Buffer.from(findingsCsv(report.findings))],
     ['inventory.json', Buffer.from(`${JSON.stringify(redactInventory(inventory))}\n`)],
-    ['report.html', Buffer.from(renderHtml(report))],
-    ['report.json', Buffer.from(`${JSON.stringify(report, null, 2)}\n`)],
+    [
+      'report.html',
+      Buffer.from(
+        renderHtml(
+          report,
+          ALL_CHECKS.map((c) => c.meta),
+        ),
+      ),
+    ],
+    ['report.json', Buffer.from(serializeReport(report))],
   ];
   const sums = Buffer.from(sha256sums(artifacts));
   let signed: Awaited<ReturnType<Signer['sign']>>;

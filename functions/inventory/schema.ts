@@ -27,9 +27,11 @@ const resourceSchema = z
       ),
     id: nonEmpty,
     scope,
-    data: z.union([z.record(z.string(), z.unknown()), z.null()], {
-      message: 'must be the provider object (a JSON object) or null',
-    }),
+    // Checked without copying: `data` is the provider's JSON and can be large.
+    data: z.custom<Record<string, unknown> | null>(
+      (v) => v === null || (typeof v === 'object' && !Array.isArray(v)),
+      { message: 'must be the provider object (a JSON object) or null' },
+    ),
   })
   .strict()
   .superRefine((r, ctx) => {

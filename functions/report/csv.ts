@@ -19,9 +19,13 @@ export const CSV_COLUMNS = [
  * @example csvCell('=HYPERLINK("x")') // `"'=HYPERLINK(""x"")"`
  */
 export function csvCell(value: string): string {
-  const safe = /^[=+\-@]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  const first = value.charCodeAt(0);
+  // = + - @
+  const safe = first === 61 || first === 43 || first === 45 || first === 64 ? `'${value}` : value;
+  return NEEDS_QUOTES.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
+
+const NEEDS_QUOTES = /[",\r\n]/;
 
 /**
  * The findings as CSV, sorted by checkId then resourceId, CRLF line ends.
@@ -29,11 +33,12 @@ export function csvCell(value: string): string {
  * @example writeFileSync('findings.csv', findingsCsv(report.findings));
  */
 export function findingsCsv(findings: readonly Finding[]): string {
-  const rows = [...findings].sort(
-    (a, b) =>
-      (a.checkId < b.checkId ? -1 : a.checkId > b.checkId ? 1 : 0) ||
-      (a.resourceId < b.resourceId ? -1 : a.resourceId > b.resourceId ? 1 : 0),
-  );
+  const order = (a: Finding, b: Finding) =>
+    (a.checkId < b.checkId ? -1 : a.checkId > b.checkId ? 1 : 0) ||
+    (a.resourceId < b.resourceId ? -1 : a.resourceId > b.resourceId ? 1 : 0);
+  // Reports are already in this order; sort only what is not.
+  const sorted = findings.every((f, i) => i === 0 || order(findings[i - 1]!, f) <= 0);
+  const rows = sorted ? findings : [...findings].sort(order);
   const lines = [CSV_COLUMNS.join(',')];
   for (const f of rows) {
     lines.push(

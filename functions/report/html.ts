@@ -12,13 +12,16 @@ import { formatScope, type Report } from './report.ts';
  * @example esc('<b>') // '&lt;b&gt;'
  */
 export function esc(value: unknown): string {
-  return String(value)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
+  return String(value).replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 }
+
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 
 const STYLE = `
 :root{--pass:#1a7f37;--fail:#cf222e;--error:#9a6700;--waived:#6e7781;--manual:#d0d7de;--nt:#eaeef2}
@@ -74,17 +77,43 @@ function options(name: string, label: string, values: Iterable<string>): string 
 
 function findingRow(f: Finding): string {
   const evidence = f.evidence.length
-    ? `<pre>${esc(f.evidence.map((e) => `${e.path} = ${JSON.stringify(e.value)}`).join('\n'))}</pre>`
-    : '<p class="meta">no field evidence</p>';
-  return `<tr data-status="${esc(f.status)}" data-severity="${esc(f.severity)}" data-provider="${esc(
-    f.provider,
-  )}" data-cluster="${esc(clusterOf(f))}">
-<td class="s-${esc(f.status)}"><b>${esc(f.status)}</b></td><td>${esc(f.severity)}</td>
-<td><code>${esc(f.checkId)}</code><br><span class="meta">${esc(f.requirements.join(', '))}</span></td>
-<td class="id">${esc(f.resourceId)}<br><span class="meta">${esc(f.resourceType)} · ${esc(formatScope(f.scope))}</span></td>
-<td>${esc(f.message)}<details><summary>evidence and remediation</summary>${evidence}<p><b>Remediation:</b> ${esc(
-    f.remediation,
-  )}</p></details></td></tr>`;
+    ? `<details><summary>evidence</summary><pre>${esc(f.evidence.map((e) => `${e.path} = ${JSON.stringify(e.value)}`).join('\n'))}</pre></details>`
+    : '';
+  return `<tr data-status="${f.status}" data-severity="${f.severity}" data-provider="${f.provider}" data-cluster="${esc(clusterOf(f))}"><td class="s-${f.status}"><b>${f.status}</b></td><td>${f.severity}</td><td><a href="#check-${esc(f.checkId)}">${esc(f.checkId)}</a></td><td class="id">${esc(f.resourceId)}</td><td>${esc(f.message)}${evidence}</td></tr>`;
+}
+
+/** What the HTML shows about each check: title, rationale and remediation, once per check. */
+export interface CheckInfo {
+  id: string;
+  title: string;
+  severity: string;
+  requirements: readonly string[];
+  rationale: string;
+  remediation: string;
+}
+
+function checksSection(report: Report, infos: readonly CheckInfo[]): string {
+  const used = new Map<string, Finding>();
+  const tally = new Map<string, Record<string, number>>();
+  for (const f of report.findings) {
+    if (!used.has(f.checkId)) used.set(f.checkId, f);
+    const t = tally.get(f.checkId) ?? {};
+    t[f.status] = (t[f.status] ?? 0) + 1;
+    tally.set(f.checkId, t);
+  }
+  const byId = new Map(infos.map((c) => [c.id, c]));
+  const rows = [...used.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([id, f]) => {
+      const info = byId.get(id);
+      const counts = (['FAIL', 'ERROR', 'PASS', 'WAIVED'] as const)
+        .map((st) => [st, tally.get(id)?.[st] ?? 0] as const)
+        .filter(([, n]) => n > 0)
+        .map(([st, n]) => `<span class="s-${st}">${n} ${st}</span>`)
+        .join(' ');
+      return `<tr id="check-${esc(id)}"><td><code>${esc(id)}</code><br>${esc(info?.title ?? '')}</td><td>${esc(f.severity)}</td><td>${esc(f.requirements.join(', '))}</td><td>${counts}</td><td>${info ? `<p>${esc(info.rationale)}</p>` : ''}<p><b>Remediation:</b> ${esc(f.remediation)}</p></td></tr>`;
+    });
+  return `<table><thead><tr><th>check</th><th>severity</th><th>PCI DSS</th><th>findings</th><th>why it matters and how to fix it</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 /**
@@ -92,7 +121,7 @@ function findingRow(f: Finding): string {
  *
  * @example writeFileSync('report.html', renderHtml(report));
  */
-export function renderHtml(report: Report): string {
+export function renderHtml(report: Report, checks: readonly CheckInfo[] = []): string {
   const s = report.summary;
   const groups = new Map<string, Report['requirements']>();
   for (const r of report.requirements) {
@@ -161,6 +190,7 @@ ${matrix}
 <table id="findings"><thead><tr><th>status</th><th>severity</th><th>check</th><th>resource</th><th>finding</th></tr></thead><tbody>
 ${report.findings.map(findingRow).join('\n')}
 </tbody></table>
+<h2>Checks: why they matter, how to fix a failure</h2>${checksSection(report, checks)}
 <h2>Scope</h2><ul>${[...scopes.entries()]
     .map(([k, v]) => `<li><b>${esc(k)}</b>: ${[...v].sort().map(esc).join(', ')}</li>`)
     .join('')}</ul>
