@@ -14,7 +14,7 @@ import { loadPublicKey, resolvePath, verifyArchive } from '../archive/verify.ts'
 import { PUBLIC_KEY_FILE, type WrittenRun, writeRun } from '../archive/write-run.ts';
 import { loadConfig } from '../config/check-config.ts';
 import { type CheckConfig, evaluate } from '../engine/evaluate.ts';
-import { exitCodeFor, InputError, UsageError } from '../errors.ts';
+import { exitCodeFor, InputError } from '../errors.ts';
 import { loadInventory } from '../inventory/load.ts';
 import { TOOL } from '../tool.ts';
 

@@ -157,3 +157,10 @@ describe('the check registry', () => {
     }
   });
 });
+
+describe('the README', () => {
+  it('documents every check', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    for (const c of ALL_CHECKS) expect(readme, c.meta.id).toContain(`[\`${c.meta.id}\`](checks/`);
+  });
+});

@@ -1,8 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import type { Inventory } from '../../checks/types.ts';
 import { evaluate, type Finding } from '../../functions/engine/evaluate.ts';
@@ -10,23 +5,7 @@ import { csvCell, findingsCsv } from '../../functions/report/csv.ts';
 import { esc, renderHtml } from '../../functions/report/html.ts';
 import { buildReport } from '../../functions/report/report.ts';
 import { eksCluster } from '../checks/harness.ts';
-
-const SCHEMA = JSON.parse(
-  readFileSync(
-    join(dirname(fileURLToPath(import.meta.url)), '../../functions/report/report.schema.json'),
-    'utf8',
-  ),
-);
-
-/** Validates a report against the shipped JSON Schema; returns the errors. */
-export function schemaErrors(report: unknown): string[] {
-  const ajv = new Ajv2020({ allErrors: true, strict: true });
-  addFormats.default(ajv);
-  const validate = ajv.compile(SCHEMA);
-  return validate(report)
-    ? []
-    : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
-}
+import { schemaErrors } from '../helpers/report-schema.ts';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
 const inventory: Inventory = {

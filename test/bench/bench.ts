@@ -1,0 +1,86 @@
+/**
+ * `npm run bench`: the time and peak memory of evaluating a synthetic estate of about 27,000
+ * resources, against a floor measured in the same run on the same file: a process that reads,
+ * parses, re-serializes and hashes the inventory. Each step runs in its own Node process (so its
+ * peak RSS is its own), three times; the median time is reported. Goal: at most 6x the floor and
+ * under 1.5 GiB.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { syntheticEstate } from './synthetic-estate.ts';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const REPEAT = 3;
+
+interface Sample {
+  ms: number;
+  maxRssMiB: number;
+  extra?: Record<string, number>;
+}
+
+function runStep(step: string, args: string[]): Sample {
+  const out = execFileSync(process.execPath, [join(HERE, 'bench-step.ts'), step, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
+  return JSON.parse(out.trim().split('\n').pop()!) as Sample;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'pci-posture-bench-'));
+try {
+  const inv = syntheticEstate();
+  const file = join(dir, 'inventory.json');
+  writeFileSync(file, JSON.stringify(inv));
+  const mib = statSync(file).size / 2 ** 20;
+  process.stderr.write(
+    `synthetic estate: ${inv.resources.length} resources, ${mib.toFixed(1)} MiB\n`,
+  );
+  const results: Record<string, Sample[]> = { floor: [], evaluate: [], command: [] };
+  for (let i = 0; i < REPEAT; i++) {
+    for (const step of Object.keys(results)) {
+      process.stderr.write(`  ${step} #${i + 1}...\n`);
+      results[step]!.push(runStep(step, [file, join(dir, `out-${i}`)]));
+    }
+  }
+  const floor = median(results.floor!.map((s) => s.ms));
+  const row = (name: string, what: string) => {
+    const ms = median(results[name]!.map((s) => s.ms));
+    const rss = Math.max(...results[name]!.map((s) => s.maxRssMiB));
+    return {
+      step: name,
+      what,
+      medianMs: Math.round(ms),
+      xFloor: Number((ms / floor).toFixed(2)),
+      peakRssMiB: Math.round(rss),
+    };
+  };
+  const table = [
+    row('floor', 'read + JSON.parse + JSON.stringify + SHA-256 of the inventory'),
+    row('evaluate', 'read + validate + evaluate() over every check'),
+    row(
+      'command',
+      'the whole `pci-posture evaluate`: validate, evaluate, render, sign, write the run',
+    ),
+  ];
+  const findings = results.evaluate![0]!.extra?.findings ?? 0;
+  console.log(
+    `\nbenchmark: ${inv.resources.length} resources (${mib.toFixed(1)} MiB), ${findings} findings; median of ${REPEAT}`,
+  );
+  console.table(table);
+  const worst = table.find((t) => t.step === 'command')!;
+  const ok = worst.xFloor <= 6 && worst.peakRssMiB < 1536;
+  console.log(
+    `goal (<= 6x floor, < 1.5 GiB peak): ${ok ? 'met' : 'NOT met'} (${worst.xFloor}x, ${worst.peakRssMiB} MiB)`,
+  );
+  console.log(JSON.stringify({ resources: inv.resources.length, findings, results: table }));
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
