@@ -1,50 +1,6 @@
-import { ev, verdict } from '../lib/verdict.ts';
-import type { Evidence, Resource } from '../types.ts';
+import { grantEvidence, grants, listGrants, projectOf } from '../lib/gcp.ts';
+import { verdict } from '../lib/verdict.ts';
 import { defineCheck } from '../types.ts';
-
-/** One member granted one role by one binding (conditional bindings included), with paths. */
-interface Grant {
-  role: string;
-  member: string;
-  rolePath: string;
-  memberPath: string;
-}
-
-/** Every (role, member) pair of a project IAM policy's `bindings`. */
-function grants(policy: Resource): Grant[] {
-  const bindings = (policy.data as { bindings?: unknown } | null)?.bindings;
-  if (!Array.isArray(bindings)) return [];
-  return bindings.flatMap((b: { role?: unknown; members?: unknown } | null, i): Grant[] => {
-    if (typeof b?.role !== 'string' || !Array.isArray(b.members)) return [];
-    const role = b.role;
-    return b.members.flatMap((member: unknown, j): Grant[] =>
-      typeof member === 'string'
-        ? [
-            {
-              role,
-              member,
-              rolePath: `bindings.${i}.role`,
-              memberPath: `bindings.${i}.members.${j}`,
-            },
-          ]
-        : [],
-    );
-  });
-}
-
-/** Evidence for the offending grants: each binding's role once, then its offending members. */
-function grantEvidence(policy: Resource, found: readonly Grant[]): Evidence[] {
-  const out: Evidence[] = [];
-  for (const g of found) {
-    if (!out.some((e) => e.path === g.rolePath)) out.push(ev(policy.data, g.rolePath));
-    out.push(ev(policy.data, g.memberPath));
-  }
-  return out;
-}
-
-const projectOf = (r: Resource): string => r.scope.project ?? r.id.split('/').pop() ?? r.id;
-const listGrants = (found: readonly Grant[]): string =>
-  found.map((g) => `${g.member} has ${g.role}`).join(', ');
 
 const BASIC_ROLES: readonly string[] = ['roles/owner', 'roles/editor'];
 
