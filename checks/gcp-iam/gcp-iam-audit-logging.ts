@@ -1,6 +1,7 @@
+import { projectOf } from '../lib/gcp.ts';
 import { asArray } from '../lib/values.ts';
 import { ev, fail, pass } from '../lib/verdict.ts';
-import type { Evidence, Resource } from '../types.ts';
+import type { Evidence } from '../types.ts';
 import { defineCheck } from '../types.ts';
 
 const LOG_TYPES = ['ADMIN_READ', 'DATA_READ', 'DATA_WRITE'] as const;
@@ -25,8 +26,6 @@ function shortfall(entry: { auditLogConfigs?: unknown }, path: string): Shortfal
   );
   return { path, missing: LOG_TYPES.filter((t) => !enabled.has(t)), exempted };
 }
-
-const projectOf = (r: Resource): string => r.scope.project ?? r.id.split('/').pop() ?? r.id;
 
 export default defineCheck({
   meta: {
