@@ -4,7 +4,7 @@
  * references, allowlists, system subjects, ServiceAccounts, pod selectors and RBAC role
  * resolution. Pure functions over the inventory.
  */
-import type { CheckContext, Evidence, Resource, Verdict } from '../types.ts';
+import type { CheckContext, Evidence, InventoryIndex, Resource, Verdict } from '../types.ts';
 import { globMatch } from './values.ts';
 import { fail, pass } from './verdict.ts';
 import {
@@ -185,7 +185,12 @@ export interface Workload {
  */
 export function workloadsToEvaluate(
   ctx: Pick<CheckContext, 'index' | 'isSystemNamespace'>,
-): Workload[] {
+): readonly Workload[] {
+  // Fourteen checks ask for the same list during one evaluation: build it once per index.
+  const perIndex = workloadCache.get(ctx.index) ?? new WeakMap();
+  workloadCache.set(ctx.index, perIndex);
+  const cached = perIndex.get(ctx.isSystemNamespace);
+  if (cached) return cached;
   const out: Workload[] = [];
   for (const type of WORKLOAD_TYPES) {
     for (const resource of ctx.index.ofType(type)) {
@@ -206,8 +211,14 @@ export function workloadsToEvaluate(
       });
     }
   }
+  perIndex.set(ctx.isSystemNamespace, out);
   return out;
 }
+
+const workloadCache = new WeakMap<
+  InventoryIndex,
+  WeakMap<CheckContext['isSystemNamespace'], readonly Workload[]>
+>();
 
 /**
  * The path parts of a field of the pod spec.

@@ -3,14 +3,17 @@
  * `signing-public-key.pem` at its root and one folder per run, `reports/<YYYY>/<MM>/<DD>/<runId>/`.
  */
 import {
+  closeSync,
   existsSync,
   mkdirSync,
+  openSync,
   readdirSync,
   readFileSync,
   renameSync,
   rmSync,
   statSync,
   writeFileSync,
+  writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import { RunFailure } from '../errors.ts';
@@ -21,6 +24,9 @@ export interface RunRef {
   /** Path relative to the archive root: `reports/2026/11/26/<runId>`. */
   path: string;
 }
+
+/** A file's bytes: one buffer, or the buffers that concatenated make it (written in order). */
+export type FileBody = Buffer | readonly Buffer[];
 
 export interface ArchiveStore {
   /** Where the archive is, for messages. */
@@ -38,7 +44,7 @@ export interface ArchiveStore {
    * Writes a new run; files are written in the order given (`SHA256SUMS` and its signature
    * last) and an existing run is never overwritten.
    */
-  writeRun(run: RunRef, files: ReadonlyArray<readonly [string, Buffer]>): Promise<void>;
+  writeRun(run: RunRef, files: ReadonlyArray<readonly [string, FileBody]>): Promise<void>;
 }
 
 /** The folder of a run written at `date` (UTC). */
@@ -107,13 +113,13 @@ export class LocalFolderStore implements ArchiveStore {
     writeFileSync(join(this.location, name), data);
   }
 
-  async writeRun(run: RunRef, files: ReadonlyArray<readonly [string, Buffer]>): Promise<void> {
+  async writeRun(run: RunRef, files: ReadonlyArray<readonly [string, FileBody]>): Promise<void> {
     const target = join(this.location, run.path);
     if (existsSync(target)) throw new RunFailure(`run folder ${target} already exists`);
     const staging = join(this.location, '.staging', run.runId);
     try {
       mkdirSync(staging, { recursive: true });
-      for (const [name, data] of files) writeFileSync(join(staging, name), data, { flag: 'wx' });
+      for (const [name, body] of files) writeBody(join(staging, name), body);
       mkdirSync(join(target, '..'), { recursive: true });
       renameSync(staging, target);
     } catch (cause) {
@@ -125,5 +131,21 @@ export class LocalFolderStore implements ArchiveStore {
         },
       );
     }
+  }
+}
+
+function writeBody(file: string, body: FileBody): void {
+  if (Buffer.isBuffer(body)) {
+    writeFileSync(file, body, { flag: 'wx' });
+    return;
+  }
+  const fd = openSync(file, 'wx');
+  try {
+    for (const part of body as readonly Buffer[]) {
+      let done = 0;
+      while (done < part.length) done += writeSync(fd, part, done, part.length - done);
+    }
+  } finally {
+    closeSync(fd);
   }
 }

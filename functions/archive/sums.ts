@@ -1,6 +1,4 @@
 /** `SHA256SUMS` in `sha256sum` format: `<64 hex>  <file name>`, one line per artifact, sorted by name. */
-import { sha256Hex } from './signer.ts';
-
 /** The files of a run folder that `SHA256SUMS` does not list. */
 export const SIGNATURE_FILES: readonly string[] = [
   'SHA256SUMS',
@@ -9,14 +7,14 @@ export const SIGNATURE_FILES: readonly string[] = [
 ];
 
 /**
- * Builds `SHA256SUMS` for the given artifacts.
+ * Builds `SHA256SUMS` from each artifact's name and hex SHA-256, sorted by name.
  *
- * @example sha256sums([['report.json', buf]]) // '<hex>  report.json\n'
+ * @example sha256sums([['report.json', sha256Hex(buf)]]) // '<hex>  report.json\n'
  */
-export function sha256sums(files: ReadonlyArray<readonly [string, Buffer]>): string {
-  return [...files]
+export function sha256sums(digests: ReadonlyArray<readonly [string, string]>): string {
+  return [...digests]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([name, data]) => `${sha256Hex(data)}  ${name}\n`)
+    .map(([name, digest]) => `${digest}  ${name}\n`)
     .join('');
 }
 

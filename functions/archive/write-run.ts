@@ -4,18 +4,20 @@
  */
 import { createPublicKey, randomBytes } from 'node:crypto';
 import { ALL_CHECKS } from '../../checks/registry.ts';
-import type { Inventory } from '../../checks/types.ts';
 import type { Evaluation } from '../engine/evaluate.ts';
-import { redactInventory } from '../engine/redact.ts';
 import { RunFailure, UsageError } from '../errors.ts';
-import { findingsCsv } from '../report/csv.ts';
-import { renderHtml } from '../report/html.ts';
-import { buildReport, type PreviousRun, type Report, serializeReport } from '../report/report.ts';
+import { writeInventoryJson } from '../inventory/write.ts';
+import { writeFindingsCsv } from '../report/csv.ts';
+import { writeHtml } from '../report/html.ts';
+import { buildReport, type PreviousRun, type Report, writeReportJson } from '../report/report.ts';
+import { BufferSink, type TextSink } from '../report/sink.ts';
 import { publicKeyFingerprint, type Signer, sha256Hex } from './signer.ts';
-import { type ArchiveStore, type RunRef, runPath } from './store.ts';
+import { type ArchiveStore, type FileBody, type RunRef, runPath } from './store.ts';
 import { sha256sums } from './sums.ts';
 
 export const PUBLIC_KEY_FILE = 'signing-public-key.pem';
+
+const CHECK_INFO = ALL_CHECKS.map((c) => c.meta);
 
 /** The run ids are the write time `YYYY-MM-DDTHHMMSSZ` plus a short random hex suffix. */
 function timePart(date: Date): string {
@@ -87,7 +89,7 @@ async function checkArchiveKey(store: ArchiveStore, signer: Signer): Promise<voi
 export interface WriteRunInput {
   store: ArchiveStore;
   signer: Signer;
-  inventory: Inventory;
+  /** The evaluation to archive, with the (redacted) inventory it was made from. */
   evaluation: Evaluation;
   /** The time the run is written. @default - now */
   now?: Date;
@@ -104,10 +106,11 @@ export interface WrittenRun {
  * Writes a signed run folder and links it to the archive's chain head.
  *
  * @example
- * const { location } = await writeRun({ store, signer, inventory, evaluation });
+ * const { location } = await writeRun({ store, signer, evaluation: evaluate(inventory) });
  */
 export async function writeRun(input: WriteRunInput): Promise<WrittenRun> {
-  const { store, signer, inventory, evaluation } = input;
+  const { store, signer, evaluation } = input;
+  const inventory = evaluation.inventory;
   const now = input.now ?? new Date();
   await checkArchiveKey(store, signer);
   const previous = await chainHead(store);
@@ -120,21 +123,22 @@ export async function writeRun(input: WriteRunInput): Promise<WrittenRun> {
     collectedAt: inventory.collectedAt,
     previous,
   });
-  const artifacts: Array<[string, Buffer]> = [
-    ['findings.csv', Buffer.from(findingsCsv(report.findings))],
-    ['inventory.json', Buffer.from(`${JSON.stringify(redactInventory(inventory))}\n`)],
-    [
-      'report.html',
-      Buffer.from(
-        renderHtml(
-          report,
-          ALL_CHECKS.map((c) => c.meta),
-        ),
-      ),
-    ],
-    ['report.json', Buffer.from(serializeReport(report))],
+  const artifacts: Array<[string, (sink: TextSink) => void]> = [
+    ['findings.csv', (sink) => writeFindingsCsv(report.findings, sink)],
+    ['inventory.json', (sink) => writeInventoryJson(inventory, sink)],
+    ['report.html', (sink) => writeHtml(report, CHECK_INFO, sink)],
+    ['report.json', (sink) => writeReportJson(report, sink)],
   ];
-  const sums = Buffer.from(sha256sums(artifacts));
+  const files: Array<readonly [string, FileBody]> = [];
+  const digests: Array<[string, string]> = [];
+  for (const [name, render] of artifacts) {
+    const sink = new BufferSink();
+    render(sink);
+    const { parts, sha256 } = sink.finish();
+    files.push([name, parts]);
+    digests.push([name, sha256]);
+  }
+  const sums = Buffer.from(sha256sums(digests));
   let signed: Awaited<ReturnType<Signer['sign']>>;
   try {
     signed = await signer.sign(sums, report.generatedAt);
@@ -142,7 +146,7 @@ export async function writeRun(input: WriteRunInput): Promise<WrittenRun> {
     throw new RunFailure(`signing failed: ${(cause as Error).message}`, { cause });
   }
   await store.writeRun(run, [
-    ...artifacts,
+    ...files,
     ['SHA256SUMS', sums],
     ['SHA256SUMS.sig', signed.signature],
     ['SHA256SUMS.sig.json', Buffer.from(`${JSON.stringify(signed.info, null, 2)}\n`)],

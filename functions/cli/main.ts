@@ -71,7 +71,7 @@ async function runEvaluation(
   if (!quiet) {
     io.stderr(`evaluated in ${Date.now() - started} ms; writing and signing the run...\n`);
   }
-  return writeRun({ store: new LocalFolderStore(out), signer, inventory, evaluation });
+  return writeRun({ store: new LocalFolderStore(out), signer, evaluation });
 }
 
 function program(io: Io, setExit: (code: number) => void): Command {

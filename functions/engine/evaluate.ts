@@ -76,6 +76,8 @@ export interface EvaluateOptions {
 }
 
 export interface Evaluation {
+  /** The inventory that was evaluated, secret literals redacted: what the run archives. */
+  inventory: Inventory;
   findings: Finding[];
   requirements: RequirementResult[];
   summary: Record<Status, number>;
@@ -250,6 +252,7 @@ export function evaluate(inventory: Inventory, options: EvaluateOptions = {}): E
   for (const f of findings) summary[f.status]++;
 
   return {
+    inventory: inv,
     findings,
     requirements: requirementMatrix(framework, findings, new Set(checks.map((c) => c.meta.id))),
     summary,

@@ -5,6 +5,7 @@
  */
 import type { Finding } from '../engine/evaluate.ts';
 import { formatScope, type Report } from './report.ts';
+import { renderToString, type TextSink } from './sink.ts';
 
 /**
  * Escapes text for HTML element content and attribute values.
@@ -12,8 +13,11 @@ import { formatScope, type Report } from './report.ts';
  * @example esc('<b>') // '&lt;b&gt;'
  */
 export function esc(value: unknown): string {
-  return String(value).replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+  const text = String(value);
+  return NEEDS_ESCAPE.test(text) ? text.replace(/[&<>"']/g, (c) => ESCAPES[c]!) : text;
 }
+
+const NEEDS_ESCAPE = /[&<>"']/;
 
 const ESCAPES: Record<string, string> = {
   '&': '&amp;',
@@ -68,18 +72,29 @@ function clusterOf(f: Finding): string {
   return f.scope.cluster ?? (f.resourceType.endsWith('.cluster') ? f.resourceId : '');
 }
 
-function options(name: string, label: string, values: Iterable<string>): string {
+function options(
+  name: string,
+  label: string,
+  values: Iterable<string>,
+  optionValue: (v: string) => string = (v) => v,
+): string {
   const opts = [...new Set(values)].filter(Boolean).sort();
   return `<label>${esc(label)} <select name="${esc(name)}"><option value="">all</option>${opts
-    .map((v) => `<option>${esc(v)}</option>`)
+    .map((v) => `<option value="${esc(optionValue(v))}">${esc(v)}</option>`)
     .join('')}</select></label>`;
 }
 
-function findingRow(f: Finding): string {
+/** Clusters are long ids: rows carry a short number, the cluster filter maps it back. */
+function clusterNumbers(findings: readonly Finding[]): Map<string, string> {
+  const ids = [...new Set(findings.map(clusterOf))].filter(Boolean).sort();
+  return new Map(ids.map((id, i) => [id, String(i + 1)]));
+}
+
+function findingRow(f: Finding, clusters: ReadonlyMap<string, string>): string {
   const evidence = f.evidence.length
     ? `<details><summary>evidence</summary><pre>${esc(f.evidence.map((e) => `${e.path} = ${JSON.stringify(e.value)}`).join('\n'))}</pre></details>`
     : '';
-  return `<tr data-status="${f.status}" data-severity="${f.severity}" data-provider="${f.provider}" data-cluster="${esc(clusterOf(f))}"><td class="s-${f.status}"><b>${f.status}</b></td><td>${f.severity}</td><td><a href="#check-${esc(f.checkId)}">${esc(f.checkId)}</a></td><td class="id">${esc(f.resourceId)}</td><td>${esc(f.message)}${evidence}</td></tr>`;
+  return `<tr data-status="${f.status}" data-severity="${f.severity}" data-provider="${f.provider}" data-cluster="${clusters.get(clusterOf(f)) ?? ''}"><td class="s-${f.status}"><b>${f.status}</b></td><td>${f.severity}</td><td><a href="#check-${esc(f.checkId)}">${esc(f.checkId)}</a></td><td class="id">${esc(f.resourceId)}</td><td>${esc(f.message)}${evidence}</td></tr>`;
 }
 
 /** What the HTML shows about each check: title, rationale and remediation, once per check. */
@@ -119,9 +134,19 @@ function checksSection(report: Report, infos: readonly CheckInfo[]): string {
 /**
  * Renders the report as a self-contained HTML page.
  *
- * @example writeFileSync('report.html', renderHtml(report));
+ * @example writeFileSync('report.html', renderHtml(report, ALL_CHECKS.map((c) => c.meta)));
  */
 export function renderHtml(report: Report, checks: readonly CheckInfo[] = []): string {
+  return renderToString((sink) => writeHtml(report, checks, sink));
+}
+
+/**
+ * Writes the HTML page into a sink (see {@link renderHtml}), one finding row at a time.
+ *
+ * @example const sink = new BufferSink(); writeHtml(report, checks, sink);
+ */
+export function writeHtml(report: Report, checks: readonly CheckInfo[], sink: TextSink): void {
+  const clusters = clusterNumbers(report.findings);
   const s = report.summary;
   const groups = new Map<string, Report['requirements']>();
   for (const r of report.requirements) {
@@ -154,7 +179,8 @@ export function renderHtml(report: Report, checks: readonly CheckInfo[] = []): s
         .join('')}</tbody></table>`
     : '<p>None: everything in scope was read.</p>';
   const skipped = Object.entries(report.skipped);
-  return `<!doctype html>
+  const FINDING_ROWS = '\u0000rows\u0000';
+  const page = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -186,9 +212,9 @@ ${matrix}
     'provider',
     'provider',
     report.findings.map((f) => f.provider),
-  )}${options('cluster', 'cluster', report.findings.map(clusterOf))}<label>search <input type="search" name="q"></label></form>
+  )}${options('cluster', 'cluster', clusters.keys(), (c) => clusters.get(c) ?? '')}<label>search <input type="search" name="q"></label></form>
 <table id="findings"><thead><tr><th>status</th><th>severity</th><th>check</th><th>resource</th><th>finding</th></tr></thead><tbody>
-${report.findings.map(findingRow).join('\n')}
+${FINDING_ROWS}
 </tbody></table>
 <h2>Checks: why they matter, how to fix a failure</h2>${checksSection(report, checks)}
 <h2>Scope</h2><ul>${[...scopes.entries()]
@@ -214,4 +240,8 @@ openssl dgst -sha256 -verify ../../../../../signing-public-key.pem -signature SH
 npx pci-posture verify &lt;archive&gt; --public-key &lt;archive&gt;/signing-public-key.pem</pre></section>
 </main><script>${SCRIPT}</script></body></html>
 `;
+  const [top, bottom] = page.split(FINDING_ROWS) as [string, string];
+  sink.write(top);
+  for (const f of report.findings) sink.write(`${findingRow(f, clusters)}\n`);
+  sink.write(bottom);
 }

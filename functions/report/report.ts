@@ -7,6 +7,7 @@ import type {
   RequirementResult,
 } from '../engine/evaluate.ts';
 import { TOOL } from '../tool.ts';
+import { renderToString, type TextSink } from './sink.ts';
 
 export const REPORT_SCHEMA = 'pci-posture/report@1';
 
@@ -77,16 +78,31 @@ export function formatScope(scope: Scope): string {
 const FINDINGS_SLOT = '\u0000findings\u0000';
 
 /**
- * `report.json` text: indented, with one finding per line, so that it stays readable and
+ * Writes `report.json`: indented, with one finding per line, so that it stays readable and
  * line-diffable without the size and time that indenting every finding costs on large estates.
+ *
+ * @example const sink = new BufferSink(); writeReportJson(report, sink);
+ */
+export function writeReportJson(report: Report, sink: TextSink): void {
+  const head = JSON.stringify({ ...report, findings: FINDINGS_SLOT }, null, 2);
+  const [before, after] = head.split(JSON.stringify(FINDINGS_SLOT)) as [string, string];
+  sink.write(before);
+  if (report.findings.length === 0) sink.write('[]');
+  else {
+    sink.write('[\n');
+    report.findings.forEach((f, i) => {
+      sink.write(`${i === 0 ? '' : ',\n'}    ${JSON.stringify(f)}`);
+    });
+    sink.write('\n  ]');
+  }
+  sink.write(`${after}\n`);
+}
+
+/**
+ * `report.json` as a string (see {@link writeReportJson}).
  *
  * @example writeFileSync('report.json', serializeReport(report));
  */
 export function serializeReport(report: Report): string {
-  const head = JSON.stringify({ ...report, findings: FINDINGS_SLOT }, null, 2);
-  const findings =
-    report.findings.length === 0
-      ? '[]'
-      : `[\n${report.findings.map((f) => `    ${JSON.stringify(f)}`).join(',\n')}\n  ]`;
-  return `${head.replace(JSON.stringify(FINDINGS_SLOT), () => findings)}\n`;
+  return renderToString((sink) => writeReportJson(report, sink));
 }

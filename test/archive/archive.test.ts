@@ -50,7 +50,6 @@ async function writeRuns(dir: string, count: number, start = Date.parse('2026-11
     const w = await writeRun({
       store: new LocalFolderStore(dir),
       signer,
-      inventory,
       evaluation: evaluate(inventory),
       now: new Date(start + i * 86_400_000),
     });
@@ -149,7 +148,6 @@ describe('a written run', () => {
       writeRun({
         store: new LocalFolderStore(dir),
         signer: other,
-        inventory,
         evaluation: evaluate(inventory),
       }),
     ).rejects.toThrow(UsageError);

@@ -1,9 +1,12 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Inventory } from '../../checks/types.ts';
 import { evaluate, type Finding } from '../../functions/engine/evaluate.ts';
+import { writeInventoryJson } from '../../functions/inventory/write.ts';
 import { csvCell, findingsCsv } from '../../functions/report/csv.ts';
 import { esc, renderHtml } from '../../functions/report/html.ts';
-import { buildReport } from '../../functions/report/report.ts';
+import { buildReport, serializeReport } from '../../functions/report/report.ts';
+import { BufferSink, renderToString } from '../../functions/report/sink.ts';
 import { eksCluster } from '../checks/harness.ts';
 import { schemaErrors } from '../helpers/report-schema.ts';
 
@@ -126,5 +129,33 @@ describe('report.html', () => {
     expect(html).toContain('<summary>evidence</summary>');
     expect(html).toContain('<b>Remediation:</b> Disable public access');
     expect((html.match(/class="req /g) ?? []).length).toBe(280);
+  });
+});
+
+describe('artifact writers', () => {
+  it('write inventory.json exactly as JSON.stringify does, empty or not', () => {
+    for (const inv of [inventory, { ...inventory, resources: [] }]) {
+      expect(renderToString((s) => writeInventoryJson(inv, s))).toBe(`${JSON.stringify(inv)}\n`);
+    }
+  });
+
+  it('hash what they encode, across batch boundaries', () => {
+    const sink = new BufferSink();
+    const line = `${'é'.repeat(1000)}\n`;
+    for (let i = 0; i < 3000; i++) sink.write(line);
+    const { parts, sha256 } = sink.finish();
+    const data = Buffer.concat(parts);
+    expect(parts.length).toBeGreaterThan(1);
+    expect(data.toString('utf8')).toBe(line.repeat(3000));
+    expect(sha256).toBe(createHash('sha256').update(data).digest('hex'));
+  });
+
+  it('write report.json that parses back to the report, one finding per line', () => {
+    const r = report();
+    const text = serializeReport(r);
+    expect(JSON.parse(text)).toEqual(r);
+    expect(text.split('\n').filter((l) => l.startsWith('    {"checkId"'))).toHaveLength(
+      r.findings.length,
+    );
   });
 });
