@@ -40,7 +40,11 @@ export class RunFailure extends Error {
   override readonly name = 'RunFailure';
 }
 
-/** The exit code for an error thrown by a command. */
+/**
+ * The exit code for an error thrown by a command: 2 for bad input or usage, 3 otherwise.
+ *
+ * @example exitCodeFor(new InputError('inv.json', '$.errors', 'expected an array')) // 2
+ */
 export function exitCodeFor(error: unknown): 2 | 3 {
   return error instanceof InputError || error instanceof UsageError ? 2 : 3;
 }

@@ -14,7 +14,11 @@ export function kubernetesId(
   return `${cluster}/${namespace ?? '_cluster'}/${kind}/${name}`;
 }
 
-/** The id of an AWS account's account-level IAM resources: `arn:aws:iam::<account>:root`. */
+/**
+ * The id of an AWS account's account-level IAM resources.
+ *
+ * @example awsAccountRootArn('111122223333') // 'arn:aws:iam::111122223333:root'
+ */
 export function awsAccountRootArn(account: string, partition = 'aws'): string {
   return `arn:${partition}:iam::${account}:root`;
 }

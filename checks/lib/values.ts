@@ -1,6 +1,10 @@
 /** Value tests that the verdict rules of CHECKS.md use, written once. */
 
-/** The name a resource goes by in messages: `data.name`, `metadata.name` or the id's last part. */
+/**
+ * The name a resource goes by in messages: `data.name`, `metadata.name` or the id's last part.
+ *
+ * @example displayName(eksCluster) // 'payments'
+ */
 export function displayName(resource: { id: string; data: unknown }): string {
   const d = resource.data as Record<string, unknown> | null;
   const meta = d?.metadata as Record<string, unknown> | undefined;
@@ -9,20 +13,40 @@ export function displayName(resource: { id: string; data: unknown }): string {
   return resource.id.split('/').pop() ?? resource.id;
 }
 
-/** True only for the boolean `true`. */
+/**
+ * True only for the boolean `true` (not `"true"`, not `1`).
+ *
+ * @example isTrue(cluster.data.shieldedNodes?.enabled)
+ */
 export const isTrue = (v: unknown): boolean => v === true;
 
-/** A non-empty string. */
+/**
+ * A non-empty string.
+ *
+ * @example nonEmptyString(data.databaseEncryption?.keyName)
+ */
 export const nonEmptyString = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
 
-/** An array with at least one element. */
+/**
+ * An array with at least one element.
+ *
+ * @example nonEmptyArray(vpc.publicAccessCidrs)
+ */
 export const nonEmptyArray = (v: unknown): v is unknown[] => Array.isArray(v) && v.length > 0;
 
-/** "Present" in CHECKS.md: a non-null object, even `{}`. */
+/**
+ * "Present" in CHECKS.md: a non-null object, even `{}`.
+ *
+ * @example isPresent(data.properties?.aadProfile)
+ */
 export const isPresent = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** A value as an array: arrays as they are, a single value wrapped, missing as `[]`. */
+/**
+ * A value as an array: arrays as they are, a single value wrapped, missing as `[]`.
+ *
+ * @example asArray(statement.Action) // '*' → ['*']
+ */
 export function asArray<T = unknown>(v: unknown): T[] {
   if (v === undefined || v === null) return [];
   return (Array.isArray(v) ? v : [v]) as T[];
@@ -31,7 +55,11 @@ export function asArray<T = unknown>(v: unknown): T[] {
 /** The CIDRs that mean "anyone on the internet". */
 export const OPEN_CIDRS: readonly string[] = ['0.0.0.0/0', '::/0'];
 
-/** True when the list holds `0.0.0.0/0` or `::/0`. */
+/**
+ * True when the list holds `0.0.0.0/0` or `::/0`.
+ *
+ * @example holdsOpenCidr(['10.0.0.0/8', '::/0']) // true
+ */
 export function holdsOpenCidr(cidrs: readonly unknown[]): boolean {
   return cidrs.some((c) => typeof c === 'string' && OPEN_CIDRS.includes(c.trim()));
 }

@@ -2,8 +2,6 @@
  * Kubernetes workload shapes that the workload checks and the redaction share: where the pod
  * spec sits in each kind, which containers a pod spec has, and which env names look secret.
  */
-import type { Resource } from '../types.ts';
-
 /** The workload kinds, as CHECKS.md names them. */
 export const WORKLOAD_KINDS: readonly string[] = [
   'Deployment',
@@ -27,7 +25,11 @@ export const REDACTED = '[REDACTED]';
 // biome-ignore lint/suspicious/noExplicitAny: pod specs are the API server's JSON
 export type PodSpec = Record<string, any>;
 
-/** The path of the pod spec inside an object of `kind`, or `undefined` for a non-workload kind. */
+/**
+ * The path of the pod spec inside an object of `kind`, or `undefined` for a non-workload kind.
+ *
+ * @example podSpecPath('CronJob') // ['spec', 'jobTemplate', 'spec', 'template', 'spec']
+ */
 export function podSpecPath(kind: string): readonly string[] | undefined {
   switch (kind) {
     case 'Pod':
@@ -88,9 +90,4 @@ export function allContainers(spec: PodSpec | undefined): ContainerRef[] {
     });
   }
   return out;
-}
-
-/** True when a resource is a Kubernetes workload object. */
-export function isWorkload(resource: Resource): boolean {
-  return resource.provider === 'kubernetes' && WORKLOAD_TYPES.includes(resource.type);
 }

@@ -43,7 +43,11 @@ export function publicKeyFingerprint(pem: string | KeyObject): string {
   return sha256Hex(der);
 }
 
-/** Hex SHA-256 of bytes. */
+/**
+ * Hex SHA-256 of bytes.
+ *
+ * @example sha256Hex(readFileSync('SHA256SUMS')) // what report.json's previous.sha256sumsDigest holds
+ */
 export function sha256Hex(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex');
 }

@@ -47,18 +47,17 @@ export interface ArchiveStore {
   writeRun(run: RunRef, files: ReadonlyArray<readonly [string, FileBody]>): Promise<void>;
 }
 
-/** The folder of a run written at `date` (UTC). */
+/**
+ * The folder of a run written at `date` (UTC), relative to the archive root.
+ *
+ * @example runPath('2026-11-26T020311Z-7f3a', date) // 'reports/2026/11/26/2026-11-26T020311Z-7f3a'
+ */
 export function runPath(runId: string, date: Date): string {
   const y = date.getUTCFullYear().toString().padStart(4, '0');
   const m = (date.getUTCMonth() + 1).toString().padStart(2, '0');
   const d = date.getUTCDate().toString().padStart(2, '0');
   return `reports/${y}/${m}/${d}/${runId}`;
 }
-
-const RUN_ID = /^\d{4}-\d{2}-\d{2}T\d{6}Z-[0-9a-f]{4,}$/;
-
-/** True for a folder name that is a runId. */
-export const isRunId = (name: string): boolean => RUN_ID.test(name);
 
 function subdirs(dir: string): string[] {
   try {

@@ -166,7 +166,12 @@ export function verifyChain(runs: readonly RunCheck[]): { problems: string[]; no
   return { problems, notes };
 }
 
-/** Where a PATH points: a whole archive, or one run folder inside one. */
+/**
+ * Where a PATH points: a whole archive, or one run folder inside one (four levels below the
+ * archive root, `reports/YYYY/MM/DD/<runId>`).
+ *
+ * @example const { store, only } = await resolvePath('archive/reports/2026/11/26/2026-11-26T020311Z-7f3a');
+ */
 export async function resolvePath(path: string): Promise<{ store: ArchiveStore; only?: RunRef }> {
   if (!existsSync(path) || !statSync(path).isDirectory()) {
     throw new UsageError(`${path}: not a folder (give an archive or a run folder)`);

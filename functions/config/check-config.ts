@@ -19,7 +19,11 @@ const k8sName = z
   .string()
   .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a Kubernetes namespace name');
 
-/** The schema of the `checks` section, built from the registry. */
+/**
+ * The schema of the `checks` section, built from the registry: each check's own options schema.
+ *
+ * @example checkConfigSchema().parse({ options: { 'azure-rbac-owners-limited': { maxOwners: 2 } } })
+ */
 export function checkConfigSchema(): z.ZodType<CheckConfig> {
   const options: Record<string, z.ZodType> = {};
   for (const check of ALL_CHECKS) {
@@ -37,7 +41,11 @@ export function checkConfigSchema(): z.ZodType<CheckConfig> {
     .strict() as unknown as z.ZodType<CheckConfig>;
 }
 
-/** A config file as `evaluate` reads it (`scan` extends it with targets in a later issue). */
+/**
+ * A config file as `evaluate` reads it (`scan` extends it with targets in a later issue).
+ *
+ * @example validate(configSchema(), parseYaml(text), 'pci-posture.yaml')
+ */
 export function configSchema(): z.ZodType<{ checks?: CheckConfig }> {
   return z.object({ checks: checkConfigSchema().optional() }).strict() as unknown as z.ZodType<{
     checks?: CheckConfig;

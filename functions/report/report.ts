@@ -68,7 +68,11 @@ export function buildReport(evaluation: Evaluation, id: ReportIdentity): Report 
   };
 }
 
-/** A scope as one short string (`account=1111/region=eu-west-1`). */
+/**
+ * A scope as one short string.
+ *
+ * @example formatScope({ account: '1111', region: 'eu-west-1' }) // 'account=1111 region=eu-west-1'
+ */
 export function formatScope(scope: Scope): string {
   return Object.entries(scope)
     .map(([k, v]) => `${k}=${v}`)
