@@ -4,7 +4,7 @@
  */
 import { createPublicKey, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { UsageError } from '../errors.ts';
 import { sha256Hex } from './signer.ts';
 import { type ArchiveStore, LocalFolderStore, type RunRef } from './store.ts';
@@ -172,15 +172,16 @@ export function verifyChain(runs: readonly RunCheck[]): { problems: string[]; no
  *
  * @example const { store, only } = await resolvePath('archive/reports/2026/11/26/2026-11-26T020311Z-7f3a');
  */
-export async function resolvePath(path: string): Promise<{ store: ArchiveStore; only?: RunRef }> {
+export async function resolvePath(given: string): Promise<{ store: ArchiveStore; only?: RunRef }> {
+  const path = resolve(given);
   if (!existsSync(path) || !statSync(path).isDirectory()) {
-    throw new UsageError(`${path}: not a folder (give an archive or a run folder)`);
+    throw new UsageError(`${given}: not a folder (give an archive or a run folder)`);
   }
   if (existsSync(join(path, 'SHA256SUMS')) || existsSync(join(path, 'report.json'))) {
     const runId = basename(path);
     // reports/YYYY/MM/DD/<runId>: the archive root is four levels up.
     const root = dirname(dirname(dirname(dirname(path))));
-    const rel = path.slice(root.length + 1);
+    const rel = relative(root, path);
     return { store: new LocalFolderStore(root), only: { runId, path: rel } };
   }
   if (existsSync(join(path, 'reports'))) return { store: new LocalFolderStore(path) };

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { syntheticEstate } from './synthetic-estate.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const REPEAT = 3;
+const REPEAT = 5;
 
 interface Sample {
   ms: number;

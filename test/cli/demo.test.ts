@@ -77,6 +77,13 @@ describe('pci-posture demo', () => {
         'demo-literal-not-a-real-password',
       );
     }
+    const inRun = spawnSync(
+      process.execPath,
+      [BIN, 'verify', '.', '--public-key', join(out, 'signing-public-key.pem')],
+      { cwd: runFolders(out)[0]!, encoding: 'utf8' },
+    );
+    expect(inRun.stdout).toContain('INTACT: 1 run(s)');
+    expect(inRun.status).toBe(0);
     const v = cli('verify', out, '--public-key', join(out, 'signing-public-key.pem'));
     expect(v.code).toBe(0);
     expect(v.stdout).toContain('INTACT: 2 run(s), 0 with problems');
