@@ -14,7 +14,7 @@ import { loadPublicKey, resolvePath, verifyArchive } from '../archive/verify.ts'
 import { PUBLIC_KEY_FILE, type WrittenRun, writeRun } from '../archive/write-run.ts';
 import { loadConfig } from '../config/check-config.ts';
 import { type CheckConfig, evaluate } from '../engine/evaluate.ts';
-import { exitCodeFor, InputError } from '../errors.ts';
+import { exitCodeFor, InputError, UsageError } from '../errors.ts';
 import { loadInventory } from '../inventory/load.ts';
 import { TOOL } from '../tool.ts';
 
@@ -74,6 +74,16 @@ async function runEvaluation(
   return writeRun({ store: new LocalFolderStore(out), signer, evaluation });
 }
 
+/** A local archive path; `s3://` archives are refused with a clear message until S3 storage lands. */
+function localArchive(path: string): string {
+  if (/^s3:\/\//i.test(path)) {
+    throw new UsageError(
+      `${path}: S3 archives are not supported by this version yet; give a local folder`,
+    );
+  }
+  return resolve(path);
+}
+
 function program(io: Io, setExit: (code: number) => void): Command {
   const cmd = new Command('pci-posture')
     .description(
@@ -96,7 +106,7 @@ function program(io: Io, setExit: (code: number) => void): Command {
     )
     .option('--quiet', 'print only the summary')
     .action(async (opts: { out: string; quiet?: boolean }) => {
-      const out = resolve(opts.out);
+      const out = localArchive(opts.out);
       const publicKey = join(out, PUBLIC_KEY_FILE);
       const privateKey = join(out, '.keys', 'signing-key.pem');
       if (ensureLocalKeyPair(privateKey, publicKey) && !opts.quiet) {
@@ -136,7 +146,7 @@ function program(io: Io, setExit: (code: number) => void): Command {
         const inventory = loadInventory(opts.inventory);
         const config = opts.config ? loadConfig(opts.config).checks : undefined;
         const signer = LocalPemSigner.fromFile(opts.signingKey);
-        const out = resolve(opts.out);
+        const out = localArchive(opts.out);
         const run = await runEvaluation(inventory, config, out, signer, io, !!opts.quiet);
         summary(run, io, join(out, PUBLIC_KEY_FILE));
         setExit(failOnExit(run, opts.failOn));
@@ -161,7 +171,7 @@ function program(io: Io, setExit: (code: number) => void): Command {
       io.stdout(`public key sha256:${publicKeyFingerprint(key)}\n`);
       let intact = true;
       for (const path of paths) {
-        const { store, only } = await resolvePath(path);
+        const { store, only } = await resolvePath(localArchive(path));
         const result = await verifyArchive(store, key, {
           ...(only ? { only } : {}),
           onProgress: (done, total) => {

@@ -295,6 +295,21 @@ describe('pci-posture evaluate', () => {
     expect(r.stderr).toContain('pci-posture: failed:');
   });
 
+  it('refuses an s3:// archive with exit 2 until S3 storage exists', async () => {
+    const r = await run(
+      'evaluate',
+      '--inventory',
+      invFile(),
+      '--out',
+      's3://bucket/prefix',
+      '--signing-key',
+      key,
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('S3 archives are not supported by this version yet');
+    expect(existsSync(join(process.cwd(), 's3:'))).toBe(false);
+  });
+
   it('exits 2 on a usage error', async () => {
     expect((await run('evaluate', '--inventory', invFile())).code).toBe(2);
     expect((await run('no-such-command')).code).toBe(2);
