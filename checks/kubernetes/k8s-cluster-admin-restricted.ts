@@ -3,6 +3,7 @@ import {
   evidence,
   fieldPath,
   isSystemSubject,
+  metaOf,
   objectLabel,
   roleRefOf,
   subjectLabel,
@@ -46,14 +47,16 @@ export default defineCheck({
         return pass(binding, `${label}: does not grant cluster-admin`, [refEvidence]);
       }
       const allowed = new Set(ctx.options.allowedSubjects);
+      const namespace = metaOf(binding).namespace;
       const offending = subjectsOf(binding).filter(
-        ({ subject }) => !isSystemSubject(subject) && !allowed.has(subjectLabel(subject)),
+        ({ subject }) =>
+          !isSystemSubject(subject, namespace) && !allowed.has(subjectLabel(subject, namespace)),
       );
       return verdict(
         offending.length === 0,
         binding,
         `${label}: grants cluster-admin only to system or approved subjects`,
-        `${label}: grants cluster-admin to ${offending.map(({ subject }) => subjectLabel(subject)).join(', ')}`,
+        `${label}: grants cluster-admin to ${offending.map(({ subject }) => subjectLabel(subject, namespace)).join(', ')}`,
         [
           refEvidence,
           ...offending.map(({ subject, index }) => evidence(fieldPath('subjects', index), subject)),

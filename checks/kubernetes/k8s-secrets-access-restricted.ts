@@ -4,6 +4,7 @@ import {
   fieldPath,
   holds,
   isSystemSubject,
+  metaOf,
   objectLabel,
   type PolicyRule,
   resolveRoleRef,
@@ -51,7 +52,10 @@ export default defineCheck({
       const ref = roleRefOf(binding);
       const refEvidence = evidence('roleRef', ref);
       const roleName = `${ref.kind ?? 'role'} ${ref.name ?? '?'}`;
-      const people = subjectsOf(binding).filter(({ subject }) => !isSystemSubject(subject));
+      const namespace = metaOf(binding).namespace;
+      const people = subjectsOf(binding).filter(
+        ({ subject }) => !isSystemSubject(subject, namespace),
+      );
       if (people.length === 0) {
         return pass(binding, `${label}: binds only system subjects`, [refEvidence]);
       }
@@ -74,7 +78,7 @@ export default defineCheck({
         rules.length === 0,
         binding,
         `${label}: ${roleName} does not grant reading Secrets`,
-        `${label}: ${people.map(({ subject }) => subjectLabel(subject)).join(', ')} can read Secrets through ${roleName} (${rules.map(({ index }) => `rules[${index}]`).join(', ')})`,
+        `${label}: ${people.map(({ subject }) => subjectLabel(subject, namespace)).join(', ')} can read Secrets through ${roleName} (${rules.map(({ index }) => `rules[${index}]`).join(', ')})`,
         rules.length === 0
           ? [refEvidence]
           : [

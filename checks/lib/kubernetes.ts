@@ -354,19 +354,34 @@ const EVERYONE_GROUPS: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * The namespace of a ServiceAccount subject: its `namespace`, else the namespace of the
+ * RoleBinding that names it (the API server resolves an unqualified ServiceAccount subject of a
+ * RoleBinding in the binding's own namespace).
+ *
+ * @example subjectNamespace({ kind: 'ServiceAccount', name: 'csi' }, 'kube-system') // 'kube-system'
+ */
+export function subjectNamespace(subject: Subject, bindingNamespace?: string): string | undefined {
+  return typeof subject.namespace === 'string' && subject.namespace
+    ? subject.namespace
+    : bindingNamespace || undefined;
+}
+
+/**
  * A "system subject" of CHECKS.md: a ServiceAccount in `kube-system`, or a User or Group whose
  * name starts with `system:`, except the user `system:anonymous` and the groups
  * `system:authenticated`, `system:unauthenticated`, `system:serviceaccounts` and
- * `system:serviceaccounts:*`.
+ * `system:serviceaccounts:*`. `bindingNamespace` is the namespace of the RoleBinding the subject
+ * sits in ({@link subjectNamespace}).
  *
  * @example isSystemSubject({ kind: 'Group', name: 'system:masters' }) // true
  * @example isSystemSubject({ kind: 'Group', name: 'system:serviceaccounts:shop' }) // false
+ * @example isSystemSubject({ kind: 'ServiceAccount', name: 'csi' }, 'kube-system') // true
  */
-export function isSystemSubject(subject: Subject): boolean {
+export function isSystemSubject(subject: Subject, bindingNamespace?: string): boolean {
   const name = typeof subject.name === 'string' ? subject.name : '';
   switch (subject.kind) {
     case 'ServiceAccount':
-      return subject.namespace === 'kube-system';
+      return subjectNamespace(subject, bindingNamespace) === 'kube-system';
     case 'User':
       return name.startsWith('system:') && !EVERYONE_USERS.has(name);
     case 'Group':
@@ -382,14 +397,15 @@ export function isSystemSubject(subject: Subject): boolean {
 
 /**
  * How a subject is named in messages and in allowlists: `User:<name>`, `Group:<name>` or
- * `ServiceAccount:<namespace>/<name>`.
+ * `ServiceAccount:<namespace>/<name>` (the namespace as {@link subjectNamespace} resolves it).
  *
  * @example subjectLabel({ kind: 'ServiceAccount', namespace: 'ci', name: 'deployer' }) // 'ServiceAccount:ci/deployer'
+ * @example subjectLabel({ kind: 'ServiceAccount', name: 'deployer' }, 'ci') // 'ServiceAccount:ci/deployer'
  */
-export function subjectLabel(subject: Subject): string {
+export function subjectLabel(subject: Subject, bindingNamespace?: string): string {
   const name = subject.name ?? '';
   return subject.kind === 'ServiceAccount'
-    ? `ServiceAccount:${subject.namespace ?? ''}/${name}`
+    ? `ServiceAccount:${subjectNamespace(subject, bindingNamespace) ?? ''}/${name}`
     : `${subject.kind ?? '?'}:${name}`;
 }
 

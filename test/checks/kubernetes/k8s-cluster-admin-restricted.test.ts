@@ -86,6 +86,29 @@ const cases: Array<[string, Resource, Record<string, unknown>, 'PASS' | 'FAIL']>
     'FAIL',
   ],
   [
+    'passes-when-rolebinding-in-kube-system-names-its-service-account-without-namespace',
+    binding(
+      'ks-sa',
+      [{ kind: 'ServiceAccount', name: 'cluster-autoscaler' }],
+      CLUSTER_ADMIN,
+      'kube-system',
+    ),
+    {},
+    'PASS',
+  ],
+  [
+    'fails-when-rolebinding-elsewhere-names-a-service-account-without-namespace',
+    binding('ns-sa', [{ kind: 'ServiceAccount', name: 'deployer' }], CLUSTER_ADMIN, NS),
+    {},
+    'FAIL',
+  ],
+  [
+    'passes-when-allowlisted-service-account-is-named-without-namespace-in-its-rolebinding',
+    binding('ci-admin', [{ kind: 'ServiceAccount', name: 'deployer' }], CLUSTER_ADMIN, 'ci'),
+    { allowedSubjects: ['ServiceAccount:ci/deployer'] },
+    'PASS',
+  ],
+  [
     'fails-when-only-some-subjects-allowlisted',
     crb([user('jane'), user('bob')]),
     { allowedSubjects: ['User:jane'] },

@@ -103,6 +103,19 @@ const cases: Array<[string, Resource[], 'PASS' | 'FAIL' | 'ERROR', CollectionErr
     'PASS',
   ],
   [
+    'passes-when-rolebinding-in-kube-system-names-its-service-account-without-namespace',
+    [
+      binding('csi', [{ kind: 'ServiceAccount', name: 'csi' }], READER, 'kube-system'),
+      obj(secretReader),
+    ],
+    'PASS',
+  ],
+  [
+    'fails-when-rolebinding-elsewhere-names-a-service-account-without-namespace',
+    [binding('api', [{ kind: 'ServiceAccount', name: 'api' }], READER, NS), obj(secretReader)],
+    'FAIL',
+  ],
+  [
     'fails-when-service-account-outside-kube-system',
     [binding('app', [sa(NS, 'api')], READER), obj(secretReader)],
     'FAIL',

@@ -12,6 +12,7 @@ import {
   resolveRoleRef,
   type Subject,
   serviceAccountOf,
+  subjectLabel,
 } from '../../../checks/lib/kubernetes.ts';
 import { buildIndex } from '../../../functions/engine/inventory-index.ts';
 import { binding, inNamespace, k8sDoc, NS, obj, ownedBy, user } from './k8s.ts';
@@ -69,6 +70,17 @@ describe('isSystemSubject', () => {
     [{ kind: 'Group', name: 'systems:ops' }, false],
   ])('%j is %s', (subject, expected) => {
     expect(isSystemSubject(subject)).toBe(expected);
+  });
+
+  it('resolves-an-unqualified-service-account-in-its-rolebinding-namespace', () => {
+    const csi: Subject = { kind: 'ServiceAccount', name: 'csi' };
+    expect(isSystemSubject(csi, 'kube-system')).toBe(true);
+    expect(isSystemSubject(csi, 'shop')).toBe(false);
+    expect(isSystemSubject(csi)).toBe(false);
+    expect(isSystemSubject({ ...csi, namespace: 'shop' }, 'kube-system')).toBe(false);
+    expect(subjectLabel(csi, 'ci')).toBe('ServiceAccount:ci/csi');
+    expect(subjectLabel({ ...csi, namespace: 'shop' }, 'ci')).toBe('ServiceAccount:shop/csi');
+    expect(subjectLabel({ kind: 'User', name: 'jane' }, 'ci')).toBe('User:jane');
   });
 });
 
