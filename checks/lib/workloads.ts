@@ -49,14 +49,17 @@ export function podSpecPath(kind: string): readonly string[] | undefined {
 
 /**
  * The pod spec of a workload object (`spec`, `spec.template.spec` or
- * `spec.jobTemplate.spec.template.spec`), or `undefined` when it has none.
+ * `spec.jobTemplate.spec.template.spec`), or `undefined` when it has none. The kind is the
+ * object's own `kind`, or `kind` when given (objects from a list response carry none).
  *
  * @example podSpecOf(deployment.data)?.containers
+ * @example podSpecOf(resource.data, 'CronJob')
  */
-export function podSpecOf(object: unknown): PodSpec | undefined {
+export function podSpecOf(object: unknown, kind?: string): PodSpec | undefined {
   const o = object as { kind?: unknown } | null;
-  if (!o || typeof o.kind !== 'string') return undefined;
-  const path = podSpecPath(o.kind);
+  if (!o || typeof o !== 'object') return undefined;
+  const k = kind ?? (typeof o.kind === 'string' ? o.kind : undefined);
+  const path = k === undefined ? undefined : podSpecPath(k);
   if (!path) return undefined;
   let cur: unknown = o;
   for (const key of path) {

@@ -11,15 +11,16 @@ const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
 /**
  * A copy of a Kubernetes object with secrets removed; the object itself when nothing changes.
+ * `kind` defaults to the object's own `kind`.
  *
  * @example redactObject(pod.data) // env API_KEY value → '[REDACTED]'
  */
-export function redactObject<T>(data: T): T {
+export function redactObject<T>(data: T, kind?: string): T {
   const obj = data as Record<string, unknown> | null;
   if (!obj || typeof obj !== 'object') return data;
   const meta = obj.metadata as Record<string, unknown> | undefined;
   const annotations = meta?.annotations as Record<string, unknown> | undefined;
-  const spec = podSpecOf(obj);
+  const spec = podSpecOf(obj, kind);
   const needsMeta =
     meta !== undefined &&
     ('managedFields' in meta || (annotations !== undefined && LAST_APPLIED in annotations));
@@ -35,7 +36,7 @@ export function redactObject<T>(data: T): T {
     if (a) delete a[LAST_APPLIED];
   }
   if (needsEnv) {
-    for (const { container } of allContainers(podSpecOf(copy))) {
+    for (const { container } of allContainers(podSpecOf(copy, kind))) {
       if (!Array.isArray(container.env)) continue;
       for (const entry of container.env) if (isSecretLiteral(entry)) entry.value = REDACTED;
     }
@@ -64,7 +65,7 @@ export function redactInventory(inventory: Inventory): Inventory {
   let changed = false;
   const resources = inventory.resources.map((r): Resource => {
     if (r.provider !== 'kubernetes') return r;
-    const data = redactObject(r.data);
+    const data = redactObject(r.data, r.type.slice('kubernetes.'.length));
     if (data === r.data) return r;
     changed = true;
     return { ...r, data };
