@@ -1,4 +1,4 @@
-import { reportTrue, userVerdicts } from '../lib/aws.ts';
+import { reportFalse, reportTrue, userVerdicts } from '../lib/aws.ts';
 import { ev } from '../lib/verdict.ts';
 import { defineCheck } from '../types.ts';
 
@@ -28,7 +28,7 @@ export default defineCheck({
         report,
         (row, path) => ({
           problems:
-            reportTrue(row.password_enabled) && row.mfa_active?.trim().toLowerCase() === 'false'
+            reportTrue(row.password_enabled) && reportFalse(row.mfa_active)
               ? ['console password enabled without MFA']
               : [],
           evidence: [

@@ -31,7 +31,7 @@ export default defineCheck({
     ctx.index.ofType('aws.eks.cluster').map((r) => {
       const name = displayName(r);
       const setups = asArray<LogSetup | null>(
-        (r.data as { logging?: { clusterLogging?: unknown } }).logging?.clusterLogging,
+        (r.data as { logging?: { clusterLogging?: unknown } } | null)?.logging?.clusterLogging,
       );
       const enabled = new Set<string>();
       for (const s of setups) {

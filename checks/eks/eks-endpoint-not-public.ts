@@ -27,7 +27,7 @@ export default defineCheck({
   },
   evaluate: (ctx) =>
     ctx.index.ofType('aws.eks.cluster').map((r) => {
-      const vpc = ((r.data as { resourcesVpcConfig?: EksVpcConfig }).resourcesVpcConfig ??
+      const vpc = ((r.data as { resourcesVpcConfig?: EksVpcConfig } | null)?.resourcesVpcConfig ??
         {}) as EksVpcConfig;
       const name = displayName(r);
       const evidence = [
@@ -40,6 +40,13 @@ export default defineCheck({
       const cidrs = asArray<string>(vpc.publicAccessCidrs);
       if (vpc.endpointPublicAccess === true && cidrs.length > 0 && !holdsOpenCidr(cidrs)) {
         return pass(r, `${name}: public API endpoint is limited to ${cidrs.join(', ')}`, evidence);
+      }
+      if (vpc.endpointPublicAccess !== true) {
+        return fail(
+          r,
+          `${name}: endpointPublicAccess is not set, so the API server endpoint counts as public`,
+          evidence,
+        );
       }
       const open =
         cidrs.length === 0 ? 'all addresses' : cidrs.filter((c) => holdsOpenCidr([c])).join(', ');

@@ -26,9 +26,14 @@ function networkPolicyFlag(addon: Resource): unknown {
   if (typeof text !== 'string') return undefined;
   let values: unknown;
   try {
-    values = parse(text);
+    // JSON first: JSON.parse accepts repeated keys (the last wins), which YAML refuses.
+    values = JSON.parse(text);
   } catch {
-    return undefined;
+    try {
+      values = parse(text);
+    } catch {
+      return undefined;
+    }
   }
   if (typeof values !== 'object' || values === null) return undefined;
   return (values as { enableNetworkPolicy?: unknown }).enableNetworkPolicy;
@@ -97,11 +102,11 @@ export default defineCheck({
         );
       }
       const evidence = addons.map(addonEvidence);
-      const addonsErrored = ctx.index.hasError('aws.eks.addon', cluster.scope);
-      const daemonSetsErrored = ctx.index.hasError('kubernetes.DaemonSet', {
-        ...cluster.scope,
-        cluster: cluster.id,
-      });
+      // The cluster's own scope plus `cluster`: an error scoped to the account, the region or
+      // this cluster reaches it, one scoped to another cluster does not.
+      const clusterScope = { ...cluster.scope, cluster: cluster.id };
+      const addonsErrored = ctx.index.hasError('aws.eks.addon', clusterScope);
+      const daemonSetsErrored = ctx.index.hasError('kubernetes.DaemonSet', clusterScope);
       if (addonsErrored || daemonSetsErrored) {
         const unread = [addonsErrored ? 'EKS add-ons' : '', daemonSetsErrored ? 'DaemonSets' : '']
           .filter(Boolean)

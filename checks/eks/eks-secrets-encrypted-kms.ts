@@ -28,7 +28,7 @@ export default defineCheck({
     ctx.index.ofType('aws.eks.cluster').map((r) => {
       const name = displayName(r);
       const configs = asArray<EncryptionConfig | null>(
-        (r.data as { encryptionConfig?: unknown }).encryptionConfig,
+        (r.data as { encryptionConfig?: unknown } | null)?.encryptionConfig,
       );
       const key = configs.find(
         (c) => asArray(c?.resources).includes('secrets') && nonEmptyString(c?.provider?.keyArn),

@@ -5,7 +5,10 @@
 import type { Evidence, Resource, Verdict } from '../types.ts';
 import { fail, pass } from './verdict.ts';
 
-/** One credential report row: CSV column name to CSV value, every value a string. */
+/**
+ * One credential report row: CSV column name to CSV value, every value a string. The helpers
+ * below still read a hand-made row whose cells are JSON booleans, numbers or null without throwing.
+ */
 export type CredentialReportRow = Readonly<Record<string, string>>;
 
 /** `aws.iam.credential-report` data (CONTRACTS §1). */
@@ -41,11 +44,17 @@ export function accountLabel(resource: Pick<Resource, 'id' | 'scope'>): string {
  * @example reportDate('2016-10-11T15:27:35+00:00') // '2016-10-11T15:27:35+00:00'
  * @example reportDate('no_information') // undefined
  */
-export function reportDate(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
+export function reportDate(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
   const v = value.trim();
   if (v === '' || NEVER_VALUES.has(v) || Number.isNaN(Date.parse(v))) return undefined;
   return v;
+}
+
+/** A cell as a lower-case word: strings trimmed, JSON booleans as `true`/`false`, else `''`. */
+function reportWord(value: unknown): string {
+  if (typeof value === 'boolean') return String(value);
+  return typeof value === 'string' ? value.trim().toLowerCase() : '';
 }
 
 /**
@@ -53,8 +62,17 @@ export function reportDate(value: string | undefined): string | undefined {
  *
  * @example reportTrue(row.password_enabled) // true for 'true', false for 'false' or 'not_supported'
  */
-export function reportTrue(value: string | undefined): boolean {
-  return value?.trim().toLowerCase() === 'true';
+export function reportTrue(value: unknown): boolean {
+  return reportWord(value) === 'true';
+}
+
+/**
+ * True for the credential report's `false` (case and surrounding blanks ignored).
+ *
+ * @example reportFalse(row.mfa_active) // true for 'false', false for 'true' or 'not_supported'
+ */
+export function reportFalse(value: unknown): boolean {
+  return reportWord(value) === 'false';
 }
 
 /**
@@ -86,18 +104,23 @@ export interface ReportUser {
  * @example credentialReportUsers(report).map((u) => u.arn) // ['arn:aws:iam::1:user/andrew', ...]
  */
 export function credentialReportUsers(report: Resource): ReportUser[] {
-  const rows = (report.data as CredentialReportData | null)?.rows ?? [];
+  const rows: unknown = (report.data as CredentialReportData | null)?.rows;
   const byArn = new Map<
     string,
     { arn: string; user: string; rows: ReportUser['rows'][number][] }
   >();
-  rows.forEach((row, index) => {
-    const user = row.user ?? '';
+  // Rows that are not objects (a hand-made report) name no user: they get no finding.
+  (Array.isArray(rows) ? rows : []).forEach((row: unknown, index) => {
+    if (typeof row !== 'object' || row === null || Array.isArray(row)) return;
+    const cells = row as Record<string, unknown>;
+    const user = typeof cells.user === 'string' ? cells.user : '';
     if (user === ROOT_ACCOUNT_USER) return;
-    const arn = row.arn?.trim() || `arn:aws:iam::${report.scope.account ?? ''}:user/${user}`;
+    const given = typeof cells.arn === 'string' ? cells.arn.trim() : '';
+    const arn = given || `arn:aws:iam::${report.scope.account ?? ''}:user/${user}`;
     const entry = byArn.get(arn);
-    if (entry) entry.rows.push({ index, row });
-    else byArn.set(arn, { arn, user, rows: [{ index, row }] });
+    const cellsRow = cells as CredentialReportRow;
+    if (entry) entry.rows.push({ index, row: cellsRow });
+    else byArn.set(arn, { arn, user, rows: [{ index, row: cellsRow }] });
   });
   return [...byArn.values()];
 }

@@ -188,15 +188,18 @@ export interface AgentPoolProfile {
 }
 
 /**
- * The agent pools of an AKS cluster (`properties.agentPoolProfiles`), `[]` when missing.
+ * The agent pools of an AKS cluster (`properties.agentPoolProfiles`), `[]` when missing. One
+ * entry per list item, so that index `i` is the pool's place in the list (evidence paths use
+ * it); an item that is not an object reads as a pool with every field missing.
  *
  * @example agentPools(cluster).map((p) => p.name) // ['nodepool1']
  */
 export function agentPools(cluster: Pick<Resource, 'data'>): AgentPoolProfile[] {
   const pools = armProperties(cluster).agentPoolProfiles;
   if (!Array.isArray(pools)) return [];
-  return pools.filter(
-    (p): p is AgentPoolProfile => typeof p === 'object' && p !== null && !Array.isArray(p),
+  return pools.map(
+    (p: unknown): AgentPoolProfile =>
+      typeof p === 'object' && p !== null && !Array.isArray(p) ? (p as AgentPoolProfile) : {},
   );
 }
 

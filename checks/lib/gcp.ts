@@ -1,5 +1,6 @@
 /** GCP IAM policy helpers shared by the project IAM checks. */
 import type { Evidence, Resource } from '../types.ts';
+import { asArray, isPresent } from './values.ts';
 import { ev } from './verdict.ts';
 
 /** One member granted one role by one binding (conditional bindings included), with paths. */
@@ -11,24 +12,26 @@ export interface Grant {
 }
 
 /**
- * Every (role, member) pair of a project IAM policy's `bindings`.
+ * Every (role, member) pair of a project IAM policy's `bindings` (conditional bindings
+ * included). A `bindings` or `members` that is a single value instead of a list reads as a list
+ * of that one value, its path then naming the value itself.
  *
  * @example grants(policy).filter((g) => g.member === 'allUsers')
  */
 export function grants(policy: Resource): Grant[] {
   const bindings = (policy.data as { bindings?: unknown } | null)?.bindings;
-  if (!Array.isArray(bindings)) return [];
-  return bindings.flatMap((b: { role?: unknown; members?: unknown } | null, i): Grant[] => {
-    if (typeof b?.role !== 'string' || !Array.isArray(b.members)) return [];
-    const role = b.role;
-    return b.members.flatMap((member: unknown, j): Grant[] =>
+  return asArray<unknown>(bindings).flatMap((b, i): Grant[] => {
+    const base = Array.isArray(bindings) ? `bindings.${i}` : 'bindings';
+    const { role, members } = (isPresent(b) ? b : {}) as { role?: unknown; members?: unknown };
+    if (typeof role !== 'string') return [];
+    return asArray<unknown>(members).flatMap((member, j): Grant[] =>
       typeof member === 'string'
         ? [
             {
               role,
               member,
-              rolePath: `bindings.${i}.role`,
-              memberPath: `bindings.${i}.members.${j}`,
+              rolePath: `${base}.role`,
+              memberPath: Array.isArray(members) ? `${base}.members.${j}` : `${base}.members`,
             },
           ]
         : [],

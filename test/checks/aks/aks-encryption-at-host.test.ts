@@ -41,6 +41,14 @@ const cases: Array<[string, Record<string, unknown>, 'PASS' | 'FAIL']> = [
     'PASS',
   ],
   [
+    'fails-when-a-pool-entry-is-null-so-has-no-encryption-at-host',
+    {
+      diskEncryptionSetID: undefined,
+      agentPoolProfiles: [{ name: 'system', enableEncryptionAtHost: true }, null],
+    },
+    'FAIL',
+  ],
+  [
     'fails-when-one-pool-lacks-encryption-at-host',
     {
       diskEncryptionSetID: undefined,

@@ -12,6 +12,7 @@ const cases: Array<[string, unknown, 'PASS' | 'FAIL']> = [
     [{ name: 'system', enableNodePublicIP: true }],
     'FAIL',
   ],
+  ['passes-when-pool-entries-are-null', [null, 'x'], 'PASS'],
   [
     'fails-when-any-pool-has-public-ip',
     [
@@ -50,5 +51,16 @@ describe('aks-nodes-no-public-ip', () => {
     ['fails-on-the-security-profile-example-as-published', EXAMPLES.securityProfile, 'FAIL'],
   ])('%s', (_name, path, expected) => {
     expect(judge(check, aksCluster(example(path))).status).toBe(expected);
+  });
+
+  it('cites-the-failing-pool-at-its-own-index-after-a-null-entry', () => {
+    const finding = judge(
+      check,
+      withProperties({ agentPoolProfiles: [null, { name: 'edge', enableNodePublicIP: true }] }),
+    );
+    expect(finding.status).toBe('FAIL');
+    expect(finding.evidence).toEqual([
+      { path: 'properties.agentPoolProfiles.1.enableNodePublicIP', value: true },
+    ]);
   });
 });

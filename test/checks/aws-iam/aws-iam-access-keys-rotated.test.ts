@@ -131,4 +131,41 @@ describe('aws-iam-access-keys-rotated', () => {
       'steven',
     ]);
   });
+
+  const odd: Array<[string, unknown, Array<[string, string]>]> = [
+    ['rows-is-a-string', 'alice', []],
+    [
+      'rows-hold-entries-that-are-not-objects',
+      [
+        null,
+        'alice',
+        userRow('alice', {
+          access_key_1_active: 'true',
+          access_key_1_last_rotated: ONE_SECOND_MORE,
+        }),
+      ],
+      [[`arn:aws:iam::${ACCOUNT}:user/alice`, 'FAIL']],
+    ],
+    [
+      'active-is-a-json-boolean',
+      [
+        {
+          ...userRow('alice', { access_key_1_last_rotated: ONE_SECOND_MORE }),
+          access_key_1_active: true,
+        },
+      ],
+      [[`arn:aws:iam::${ACCOUNT}:user/alice`, 'FAIL']],
+    ],
+    [
+      'last-rotated-is-null-which-means-never',
+      [{ ...userRow('alice', { access_key_1_active: 'true' }), access_key_1_last_rotated: null }],
+      [[`arn:aws:iam::${ACCOUNT}:user/alice`, 'PASS']],
+    ],
+  ];
+
+  it.each(odd)('judges-odd-report-data-without-throwing: %s', (_name, rows, expected) => {
+    const report = credentialReport(rows as Record<string, string>[]);
+    const findings = runCheck(check, [report]);
+    expect(findings.map((f) => [f.resourceId, f.status])).toEqual(expected);
+  });
 });

@@ -64,4 +64,37 @@ describe('aws-iam-console-users-mfa', () => {
       'steven',
     ]);
   });
+
+  const noMfa = { password_enabled: 'true', mfa_active: 'false' };
+  const odd: Array<[string, unknown, Array<[string, string]>]> = [
+    ['rows-is-a-string', 'alice', []],
+    ['rows-is-an-object', { user: 'alice' }, []],
+    ['rows-is-null', null, []],
+    [
+      'rows-hold-entries-that-are-not-objects',
+      [null, 'alice', 7, userRow('alice', noMfa)],
+      [[`arn:aws:iam::${ACCOUNT}:user/alice`, 'FAIL']],
+    ],
+    [
+      'cells-are-json-booleans',
+      [{ ...userRow('alice'), password_enabled: true, mfa_active: false }],
+      [[`arn:aws:iam::${ACCOUNT}:user/alice`, 'FAIL']],
+    ],
+    [
+      'cells-are-null',
+      [{ ...userRow('alice'), password_enabled: null, mfa_active: null }],
+      [[`arn:aws:iam::${ACCOUNT}:user/alice`, 'PASS']],
+    ],
+    [
+      'arn-is-not-a-string',
+      [{ ...userRow('alice', noMfa), arn: 5 }],
+      [[`arn:aws:iam::${ACCOUNT}:user/alice`, 'FAIL']],
+    ],
+  ];
+
+  it.each(odd)('judges-odd-report-data-without-throwing: %s', (_name, rows, expected) => {
+    const report = credentialReport(rows as Record<string, string>[]);
+    const findings = runCheck(check, [report]);
+    expect(findings.map((f) => [f.resourceId, f.status])).toEqual(expected);
+  });
 });

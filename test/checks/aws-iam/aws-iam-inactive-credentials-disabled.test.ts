@@ -183,4 +183,39 @@ describe('aws-iam-inactive-credentials-disabled', () => {
     // christopher: one of his two rows has a password never used since 2016-08-30
     expect(failing).toEqual(['christopher', 'jeff', 'ryanwolfe', 'steven']);
   });
+
+  const odd: Array<[string, unknown, Array<[string, string]>]> = [
+    ['rows-is-a-string', 'alice', []],
+    [
+      'rows-hold-entries-that-are-not-objects',
+      [null, userRow('alice', { password_enabled: 'true', password_last_used: OLD })],
+      [[`arn:aws:iam::${ACCOUNT}:user/alice`, 'FAIL']],
+    ],
+    [
+      'password-last-used-is-null-which-means-never',
+      [
+        {
+          ...userRow('alice', { password_enabled: 'true', user_creation_time: OLD }),
+          password_last_used: null,
+        },
+      ],
+      [[`arn:aws:iam::${ACCOUNT}:user/alice`, 'FAIL']],
+    ],
+    [
+      'key-last-used-is-null-and-rotated-recently',
+      [
+        {
+          ...userRow('alice', { access_key_1_active: 'true', access_key_1_last_rotated: RECENT }),
+          access_key_1_last_used_date: null,
+        },
+      ],
+      [[`arn:aws:iam::${ACCOUNT}:user/alice`, 'PASS']],
+    ],
+  ];
+
+  it.each(odd)('judges-odd-report-data-without-throwing: %s', (_name, rows, expected) => {
+    const report = credentialReport(rows as Record<string, string>[]);
+    const findings = runCheck(check, [report]);
+    expect(findings.map((f) => [f.resourceId, f.status])).toEqual(expected);
+  });
 });

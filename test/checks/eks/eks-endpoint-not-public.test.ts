@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import check from '../../../checks/eks/eks-endpoint-not-public.ts';
 import { fixture } from '../../fixtures/load.ts';
-import { eksCluster, overlay, runCheck } from '../harness.ts';
+import { eksCluster, overlay, resource, runCheck } from '../harness.ts';
 
 const base = fixture('aws/eks/examples/awscli_describe-cluster.cli-output.json').cluster;
 
@@ -58,5 +58,23 @@ describe('eks-endpoint-not-public', () => {
       path: 'resourcesVpcConfig.endpointPublicAccess',
       value: true,
     });
+  });
+
+  it.each([
+    ['null', null],
+    ['a string', 'payments'],
+    ['an array', []],
+  ])('fails-without-throwing-when-data-is-%s', (_name, data) => {
+    const arn = 'arn:aws:eks:eu-west-1:111122223333:cluster/payments';
+    const cluster = resource(
+      'aws',
+      'aws.eks.cluster',
+      arn,
+      { account: '111122223333', region: 'eu-west-1' },
+      data,
+    );
+    const [finding] = runCheck(check, [cluster]);
+    expect(finding?.status).toBe('FAIL');
+    expect(finding?.message).toContain('payments');
   });
 });

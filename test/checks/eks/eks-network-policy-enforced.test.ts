@@ -178,6 +178,29 @@ const cases: Array<[string, Resource[], CollectionError[], 'PASS' | 'FAIL' | 'ER
   ['errors-when-addons-could-not-be-read', [vpcCni(yamlValues)], addonErrors, 'ERROR'],
   ['errors-when-daemonsets-could-not-be-read', [], daemonSetErrors, 'ERROR'],
   [
+    'errors-when-addon-errors-are-scoped-to-this-cluster',
+    [],
+    [{ ...addonErrors[0]!, scope: { account: ACCOUNT, region: REGION, cluster: ID } }],
+    'ERROR',
+  ],
+  [
+    'fails-when-addon-errors-are-scoped-to-another-cluster',
+    [],
+    [
+      {
+        ...addonErrors[0]!,
+        scope: { account: ACCOUNT, region: REGION, cluster: clusterArn('orders') },
+      },
+    ],
+    'FAIL',
+  ],
+  [
+    'passes-when-vpc-cni-json-repeats-the-key-last-one-true',
+    [vpcCni('{"enableNetworkPolicy":"false","enableNetworkPolicy":"true"}')],
+    [],
+    'PASS',
+  ],
+  [
     'fails-when-addon-errors-are-for-another-region',
     [],
     [{ ...addonErrors[0]!, scope: { account: ACCOUNT, region: 'us-east-2' } }],

@@ -31,6 +31,24 @@ const cases: Array<[string, unknown, 'PASS' | 'FAIL', string[]]> = [
     ['user:ana@example.com has roles/editor'],
   ],
   [
+    'fails-when-members-is-a-single-string-not-a-list',
+    { bindings: [{ role: 'roles/owner', members: 'user:ana@example.com' }] },
+    'FAIL',
+    ['user:ana@example.com has roles/owner'],
+  ],
+  [
+    'fails-when-bindings-is-a-single-object-not-a-list',
+    { bindings: { role: 'roles/owner', members: ['user:ana@example.com'] } },
+    'FAIL',
+    ['user:ana@example.com has roles/owner'],
+  ],
+  [
+    'passes-when-bindings-and-members-hold-nulls',
+    { bindings: [null, { role: 'roles/owner', members: [null, 7] }, { role: null }] },
+    'PASS',
+    [],
+  ],
+  [
     'passes-when-editor-granted-to-a-service-account',
     binding('roles/editor', ['serviceAccount:ci@shop-prod.iam.gserviceaccount.com']),
     'PASS',

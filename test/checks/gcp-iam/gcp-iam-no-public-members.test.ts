@@ -20,6 +20,11 @@ const cases: Array<[string, unknown, 'PASS' | 'FAIL']> = [
     binding('roles/viewer', ['user:allUsers@example.com']),
     'PASS',
   ],
+  [
+    'fails-when-members-is-a-single-string-not-a-list',
+    { bindings: [{ role: 'roles/viewer', members: 'allUsers' }] },
+    'FAIL',
+  ],
   ['passes-on-the-forseti-policy', forseti(), 'PASS'],
   ['passes-on-the-policy-proto-example', protoExample(), 'PASS'],
 ];
@@ -37,6 +42,15 @@ describe('gcp-iam-no-public-members', () => {
     expect(finding?.evidence).toEqual([
       { path: 'bindings.0.role', value: 'roles/viewer' },
       { path: 'bindings.0.members.0', value: 'allUsers' },
+    ]);
+  });
+
+  it('cites-a-single-string-member-at-its-own-path', () => {
+    const policy = { bindings: [{ role: 'roles/viewer', members: 'allUsers' }] };
+    const [finding] = runCheck(check, [projectPolicy(policy)]);
+    expect(finding?.evidence).toEqual([
+      { path: 'bindings.0.role', value: 'roles/viewer' },
+      { path: 'bindings.0.members', value: 'allUsers' },
     ]);
   });
 });
