@@ -45,6 +45,11 @@ export interface ArchiveStore {
    * last) and an existing run is never overwritten.
    */
   writeRun(run: RunRef, files: ReadonlyArray<readonly [string, FileBody]>): Promise<void>;
+  /**
+   * Takes the archive's writer lock (so two runs never link to the same predecessor) and
+   * returns the function that releases it. Fails when another writer holds it.
+   */
+  lock(): Promise<() => Promise<void>>;
 }
 
 /**
@@ -112,6 +117,30 @@ export class LocalFolderStore implements ArchiveStore {
     writeFileSync(join(this.location, name), data);
   }
 
+  async lock(): Promise<() => Promise<void>> {
+    mkdirSync(this.location, { recursive: true });
+    const file = join(this.location, '.lock');
+    const take = () => writeFileSync(file, `${process.pid}\n`, { flag: 'wx' });
+    try {
+      take();
+    } catch (cause) {
+      if ((cause as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw new RunFailure(`cannot lock ${this.location}: ${(cause as Error).message}`, {
+          cause,
+        });
+      }
+      const holder = Number.parseInt(readFileSync(file, 'utf8'), 10);
+      if (Number.isInteger(holder) && holder > 0 && isAlive(holder)) {
+        throw new RunFailure(
+          `${this.location} is being written by process ${holder}; try again when it has finished (or remove ${file} if that process is gone)`,
+        );
+      }
+      rmSync(file, { force: true }); // left by a writer that died
+      take();
+    }
+    return async () => rmSync(file, { force: true });
+  }
+
   async writeRun(run: RunRef, files: ReadonlyArray<readonly [string, FileBody]>): Promise<void> {
     const target = join(this.location, run.path);
     if (existsSync(target)) throw new RunFailure(`run folder ${target} already exists`);
@@ -146,5 +175,14 @@ function writeBody(file: string, body: FileBody): void {
     }
   } finally {
     closeSync(fd);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -109,6 +109,16 @@ export interface WrittenRun {
  * const { location } = await writeRun({ store, signer, evaluation: evaluate(inventory) });
  */
 export async function writeRun(input: WriteRunInput): Promise<WrittenRun> {
+  // One writer at a time: two runs read the same chain head would fork the chain.
+  const release = await input.store.lock();
+  try {
+    return await writeLockedRun(input);
+  } finally {
+    await release();
+  }
+}
+
+async function writeLockedRun(input: WriteRunInput): Promise<WrittenRun> {
   const { store, signer, evaluation } = input;
   const inventory = evaluation.inventory;
   const now = input.now ?? new Date();

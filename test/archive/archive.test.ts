@@ -270,3 +270,27 @@ describe('verify', () => {
     expect(r.ok).toBe(false);
   });
 });
+
+describe('the archive lock', () => {
+  it('refuses a second writer while the first holds the lock, and frees it after', async () => {
+    const dir = join(root, 'locked');
+    const store = new LocalFolderStore(dir);
+    const release = await store.lock();
+    await expect(
+      writeRun({ store: new LocalFolderStore(dir), signer, evaluation: evaluate(inventory) }),
+    ).rejects.toThrow(/is being written by process \d+/);
+    await release();
+    await writeRun({ store, signer, evaluation: evaluate(inventory) });
+    expect(await store.listRuns()).toHaveLength(1);
+  });
+
+  it('takes over a lock left by a writer that died', async () => {
+    const dir = join(root, 'stale');
+    const store = new LocalFolderStore(dir);
+    const release = await store.lock();
+    writeFileSync(join(dir, '.lock'), '2147483646\n'); // no such process
+    await writeRun({ store, signer, evaluation: evaluate(inventory) });
+    expect(await store.listRuns()).toHaveLength(1);
+    await release();
+  });
+});
