@@ -13,10 +13,10 @@ export interface EstateSize {
   podsPerDeployment: number;
 }
 
-/** About 27,000 resources. */
+/** About 27,500 resources. */
 export const BENCH_SIZE: EstateSize = {
   clusters: 10,
-  namespacesPerCluster: 20,
+  namespacesPerCluster: 21,
   deploymentsPerNamespace: 30,
   podsPerDeployment: 2,
 };
@@ -108,7 +108,7 @@ function podSpec(n: number, sa: string) {
 /**
  * Builds the synthetic inventory.
  *
- * @example const inv = syntheticEstate(BENCH_SIZE); inv.resources.length // about 27,000
+ * @example const inv = syntheticEstate(BENCH_SIZE); inv.resources.length // about 27,500
  */
 export function syntheticEstate(size: EstateSize = BENCH_SIZE): Inventory {
   const resources: Resource[] = [];
@@ -223,6 +223,61 @@ export function syntheticEstate(size: EstateSize = BENCH_SIZE): Inventory {
         subjects: [
           { kind: 'User', name: `dev${n}@example.com`, apiGroup: 'rbac.authorization.k8s.io' },
         ],
+      });
+      // A StatefulSet with its Pod, and a CronJob with its Job and Pod.
+      const owner = (kind: string, name: string, uid: string) => [
+        {
+          apiVersion: kind === 'Job' || kind === 'CronJob' ? 'batch/v1' : 'apps/v1',
+          kind,
+          name,
+          uid,
+          controller: true,
+        },
+      ];
+      const dbSpec = podSpec(1, 'app');
+      add({
+        apiVersion: 'apps/v1',
+        kind: 'StatefulSet',
+        metadata: { name: 'db', namespace, uid: `${c}-${n}-sts` },
+        spec: { serviceName: 'db', template: { spec: dbSpec } },
+      });
+      add({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: {
+          name: 'db-0',
+          namespace,
+          ownerReferences: owner('StatefulSet', 'db', `${c}-${n}-sts`),
+        },
+        spec: dbSpec,
+      });
+      const jobSpec = { ...podSpec(2, 'app'), restartPolicy: 'OnFailure' };
+      add({
+        apiVersion: 'batch/v1',
+        kind: 'CronJob',
+        metadata: { name: 'nightly', namespace, uid: `${c}-${n}-cj` },
+        spec: { schedule: '0 2 * * *', jobTemplate: { spec: { template: { spec: jobSpec } } } },
+      });
+      add({
+        apiVersion: 'batch/v1',
+        kind: 'Job',
+        metadata: {
+          name: 'nightly-29000000',
+          namespace,
+          uid: `${c}-${n}-job`,
+          ownerReferences: owner('CronJob', 'nightly', `${c}-${n}-cj`),
+        },
+        spec: { template: { spec: jobSpec } },
+      });
+      add({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: {
+          name: 'nightly-29000000-x',
+          namespace,
+          ownerReferences: owner('Job', 'nightly-29000000', `${c}-${n}-job`),
+        },
+        spec: jobSpec,
       });
       for (let d = 0; d < size.deploymentsPerNamespace; d++) {
         const name = `svc-${d}`;
