@@ -54,8 +54,11 @@ export function makeRunId(
  *
  * @example const previous = await chainHead(store);
  */
-export async function chainHead(store: ArchiveStore): Promise<PreviousRun | null> {
-  const runs = await store.listRuns();
+export async function chainHead(
+  store: ArchiveStore,
+  runs?: readonly RunRef[],
+): Promise<PreviousRun | null> {
+  runs ??= await store.listRuns();
   for (const run of [...runs].reverse()) {
     const files = await store.listRunFiles(run);
     if (!files.includes('SHA256SUMS.sig')) continue;
@@ -123,8 +126,8 @@ async function writeLockedRun(input: WriteRunInput): Promise<WrittenRun> {
   const inventory = evaluation.inventory;
   const now = input.now ?? new Date();
   await checkArchiveKey(store, signer);
-  const previous = await chainHead(store);
   const runs = await store.listRuns();
+  const previous = await chainHead(store, runs);
   const runId = makeRunId(now, runs.at(-1)?.runId);
   const run: RunRef = { runId, path: runPath(runId, now) };
   const report = buildReport(evaluation, {
