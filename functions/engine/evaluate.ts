@@ -108,14 +108,17 @@ function sameId(a: string, b: string): boolean {
   return a === b || a.toLowerCase() === b.toLowerCase();
 }
 
-/** The errors that stop a verdict on `resource` from being a PASS for `check`. */
+/**
+ * Of the errors about types `check` reads (`reads`), those that stop a verdict on `resource` from
+ * being a PASS.
+ */
 function blockingErrors(
   check: AnyCheck,
+  reads: ReadonlySet<string>,
   resource: Resource,
   findingId: string,
   errors: readonly CollectionError[],
 ): CollectionError[] {
-  const reads = typesOf(check);
   const scope = contextScope(resource);
   return errors.filter((e) => {
     const hit = e.types.filter((t) => reads.has(t));
@@ -187,6 +190,9 @@ export function evaluate(inventory: Inventory, options: EvaluateOptions = {}): E
   for (const check of checks) {
     const opts = checkOptions(check, config.options?.[check.meta.id]);
     if (check.options) effective[check.meta.id] = opts;
+    // Errors about what this check reads, found once: most checks have none to consider.
+    const reads = typesOf(check);
+    const relevant = errors.filter((e) => e.types.some((t) => reads.has(t)));
     const own: Array<{ finding: Finding; resource: Resource | undefined }> = [];
     let verdicts: Verdict[];
     try {
@@ -206,7 +212,8 @@ export function evaluate(inventory: Inventory, options: EvaluateOptions = {}): E
       const id = v.resourceId ?? v.resource.id;
       let finding = toFinding(check, v, v.status, v.message);
       if (v.status === 'PASS') {
-        const blocking = blockingErrors(check, v.resource, id, errors);
+        const blocking =
+          relevant.length === 0 ? [] : blockingErrors(check, reads, v.resource, id, relevant);
         if (blocking.length > 0) {
           finding = toFinding(
             check,
