@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import check from '../../../checks/eks/eks-endpoint-not-public.ts';
 import { fixture } from '../../fixtures/load.ts';
-import { eksCluster, overlay, resource, runCheck } from '../harness.ts';
+import { eksCluster, overlay, runCheck } from '../harness.ts';
+import { ODD_CLUSTER_DATA, rawEksCluster } from './helpers.ts';
 
 const base = fixture('aws/eks/examples/awscli_describe-cluster.cli-output.json').cluster;
 
@@ -60,20 +61,8 @@ describe('eks-endpoint-not-public', () => {
     });
   });
 
-  it.each([
-    ['null', null],
-    ['a string', 'payments'],
-    ['an array', []],
-  ])('fails-without-throwing-when-data-is-%s', (_name, data) => {
-    const arn = 'arn:aws:eks:eu-west-1:111122223333:cluster/payments';
-    const cluster = resource(
-      'aws',
-      'aws.eks.cluster',
-      arn,
-      { account: '111122223333', region: 'eu-west-1' },
-      data,
-    );
-    const [finding] = runCheck(check, [cluster]);
+  it.each(ODD_CLUSTER_DATA)('fails-without-throwing-when-data-is-%s', (_name, data) => {
+    const [finding] = runCheck(check, [rawEksCluster(data)]);
     expect(finding?.status).toBe('FAIL');
     expect(finding?.message).toContain('payments');
   });

@@ -72,3 +72,25 @@ export function daemonSet(clusterId: string, namespace: string, name: string): R
     { account: ACCOUNT, region: REGION },
   );
 }
+
+/** Cluster `data` shapes no API returns but a hand-made inventory might: the checks must not throw. */
+export const ODD_CLUSTER_DATA: ReadonlyArray<[string, unknown]> = [
+  ['null', null],
+  ['a string', 'payments'],
+  ['an array', []],
+];
+
+/**
+ * An `aws.eks.cluster` named `payments` whose `data` is exactly `data`, unchecked.
+ *
+ * @example runCheck(check, [rawEksCluster(null)])
+ */
+export function rawEksCluster(data: unknown): Resource {
+  return resource(
+    'aws',
+    'aws.eks.cluster',
+    clusterArn('payments'),
+    { account: ACCOUNT, region: REGION },
+    data,
+  );
+}
