@@ -18,6 +18,67 @@ export interface PreviousRun {
   sha256sumsDigest: string;
 }
 
+/** A finding as drift names it: enough to find it in this or the previous report. */
+export interface FindingRef {
+  checkId: string;
+  resourceId: string;
+  resourceType: string;
+  provider: Finding['provider'];
+  severity: Finding['severity'];
+  /** Its status in this run; `null` when this run has no finding for it any more. */
+  status: Status | null;
+  /** This run's message, or the previous run's when this run has no finding. */
+  message: string;
+}
+
+/** A resource as drift names it. */
+export interface ResourceRef {
+  provider: string;
+  type: string;
+  id: string;
+}
+
+/** What changed since the previous run of the same archive. */
+export interface Changes {
+  /** The runId compared with (`previous.runId`). */
+  since: string;
+  /** FAIL now, and not FAIL in the previous run. */
+  newFailures: FindingRef[];
+  /** FAIL in the previous run, now PASS or WAIVED, or gone with its resource (`status: null`). */
+  resolvedFailures: FindingRef[];
+  /** FAIL in the previous run and ERROR now: no longer proven either way. */
+  unverifiedFailures: FindingRef[];
+  /** Collection errors that the previous run did not have (same provider, scope, types, operation). */
+  newErrors: CollectionError[];
+  /** Resources in this inventory and not in the previous one, by (type, id). */
+  newResources: ResourceRef[];
+  /** Resources in the previous inventory and not in this one. */
+  removedResources: ResourceRef[];
+}
+
+/** Drift could not be computed: the previous run's artifacts were unreadable or did not match its SHA256SUMS. */
+export interface ChangesUnavailable {
+  since: string;
+  unavailable: string;
+}
+
+/** One run's totals, for the trend over the archive's last runs. */
+export interface TrendPoint {
+  runId: string;
+  generatedAt: string;
+  summary: Record<Status, number>;
+}
+
+/** How many runs the trend keeps (this one included). */
+export const TREND_RUNS = 30;
+
+/** The key that signs the run, as written into the report (the signature itself proves it). */
+export interface SigningInfo {
+  keyId: string;
+  /** Hex SHA-256 of the public key's DER (SPKI): what auditors compare with the published one. */
+  publicKeySha256: string;
+}
+
 /** `report.json`. */
 export interface Report {
   schema: typeof REPORT_SCHEMA;
@@ -34,6 +95,12 @@ export interface Report {
   options: EffectiveOptions;
   skipped: Record<string, string[]>;
   previous: PreviousRun | null;
+  /** Drift since `previous`; `null` for the first run of an archive. */
+  changes: Changes | ChangesUnavailable | null;
+  /** Totals of the last runs of the archive, oldest first, ending with this run (at most {@link TREND_RUNS}). */
+  trend: TrendPoint[];
+  /** The key that signs this run. */
+  signing?: SigningInfo;
 }
 
 export interface ReportIdentity {
@@ -42,6 +109,12 @@ export interface ReportIdentity {
   collectedAt: string;
   previous: PreviousRun | null;
   framework?: { id: string; version: string };
+  /** Drift since `previous`. @default - null (a first run) */
+  changes?: Changes | ChangesUnavailable | null;
+  /** The previous runs' trend points, oldest first. @default - none: the trend starts with this run */
+  trendBefore?: readonly TrendPoint[];
+  /** The signing key. @default - not recorded */
+  signing?: SigningInfo;
 }
 
 /**
@@ -65,6 +138,12 @@ export function buildReport(evaluation: Evaluation, id: ReportIdentity): Report 
     options: evaluation.options,
     skipped: evaluation.skipped,
     previous: id.previous,
+    changes: id.changes ?? null,
+    trend: [
+      ...(id.trendBefore ?? []),
+      { runId: id.runId, generatedAt: id.generatedAt, summary: evaluation.summary },
+    ].slice(-TREND_RUNS),
+    ...(id.signing ? { signing: id.signing } : {}),
   };
 }
 
