@@ -4,13 +4,23 @@
  */
 import { createPublicKey, randomBytes } from 'node:crypto';
 import { ALL_CHECKS } from '../../checks/registry.ts';
+import { computeChanges } from '../engine/drift.ts';
 import type { Evaluation } from '../engine/evaluate.ts';
 import { RunFailure, UsageError } from '../errors.ts';
 import { writeInventoryJson } from '../inventory/write.ts';
 import { writeFindingsCsv } from '../report/csv.ts';
 import { writeHtml } from '../report/html.ts';
-import { buildReport, type PreviousRun, type Report, writeReportJson } from '../report/report.ts';
+import {
+  buildReport,
+  type Changes,
+  type ChangesUnavailable,
+  type PreviousRun,
+  type Report,
+  type TrendPoint,
+  writeReportJson,
+} from '../report/report.ts';
 import { BufferSink, type TextSink } from '../report/sink.ts';
+import { readPreviousRun } from './previous-run.ts';
 import { publicKeyFingerprint, type Signer, sha256Hex } from './signer.ts';
 import { type ArchiveStore, type FileBody, type RunRef, runPath } from './store.ts';
 import { sha256sums } from './sums.ts';
@@ -58,12 +68,25 @@ export async function chainHead(
   store: ArchiveStore,
   runs?: readonly RunRef[],
 ): Promise<PreviousRun | null> {
+  const head = await chainHeadRun(store, runs);
+  return head && { runId: head.run.runId, sha256sumsDigest: sha256Hex(head.sums) };
+}
+
+/**
+ * The newest complete run (the greatest runId that has a signature) with its `SHA256SUMS`.
+ *
+ * @example const head = await chainHeadRun(store); // { run, sums } or null
+ */
+export async function chainHeadRun(
+  store: ArchiveStore,
+  runs?: readonly RunRef[],
+): Promise<{ run: RunRef; sums: Buffer } | null> {
   runs ??= await store.listRuns();
   for (const run of [...runs].reverse()) {
     const files = await store.listRunFiles(run);
     if (!files.includes('SHA256SUMS.sig')) continue;
     const sums = await store.readRunFile(run, 'SHA256SUMS');
-    if (sums) return { runId: run.runId, sha256sumsDigest: sha256Hex(sums) };
+    if (sums) return { run, sums };
   }
   return null;
 }
@@ -87,6 +110,28 @@ async function checkArchiveKey(store: ArchiveStore, signer: Signer): Promise<voi
       `the signing key does not match the archive: ${store.location}/${PUBLIC_KEY_FILE} has fingerprint sha256:${theirs}, the signer's key has sha256:${publicKeyFingerprint(mine)}. Use the archive's key, or write to a new archive.`,
     );
   }
+}
+
+/** Drift since the chain head and the trend so far, from the head's verified artifacts. */
+async function previousHistory(
+  store: ArchiveStore,
+  head: { run: RunRef; sums: Buffer },
+  evaluation: Evaluation,
+): Promise<{ changes: Changes | ChangesUnavailable; trend: TrendPoint[] }> {
+  const since = head.run.runId;
+  const previous = await readPreviousRun(store, head.run, head.sums);
+  if ('unavailable' in previous)
+    return { changes: { since, unavailable: previous.unavailable }, trend: [] };
+  const now = {
+    findings: evaluation.findings,
+    errors: evaluation.errors,
+    resources: evaluation.inventory.resources.map((r) => ({
+      provider: r.provider,
+      type: r.type,
+      id: r.id,
+    })),
+  };
+  return { changes: computeChanges(since, previous.state, now), trend: previous.trend };
 }
 
 export interface WriteRunInput {
@@ -127,14 +172,21 @@ async function writeLockedRun(input: WriteRunInput): Promise<WrittenRun> {
   const now = input.now ?? new Date();
   await checkArchiveKey(store, signer);
   const runs = await store.listRuns();
-  const previous = await chainHead(store, runs);
+  const head = await chainHeadRun(store, runs);
   const runId = makeRunId(now, runs.at(-1)?.runId);
   const run: RunRef = { runId, path: runPath(runId, now) };
+  const history = head ? await previousHistory(store, head, evaluation) : undefined;
   const report = buildReport(evaluation, {
     runId,
     generatedAt: now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
     collectedAt: inventory.collectedAt,
-    previous,
+    previous: head && { runId: head.run.runId, sha256sumsDigest: sha256Hex(head.sums) },
+    changes: history?.changes ?? null,
+    trendBefore: history?.trend ?? [],
+    signing: {
+      keyId: signer.keyId,
+      publicKeySha256: publicKeyFingerprint(await signer.publicKeyPem()),
+    },
   });
   const artifacts: Array<[string, (sink: TextSink) => void]> = [
     ['findings.csv', (sink) => writeFindingsCsv(report.findings, sink)],
