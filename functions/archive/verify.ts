@@ -19,6 +19,8 @@ export interface RunCheck {
   /** `report.json.previous`, when it could be read. */
   previous?: { runId: string; sha256sumsDigest: string } | null;
   sumsDigest?: string;
+  /** Both `SHA256SUMS` and `SHA256SUMS.sig` are present (whether the signature verifies or not). */
+  signed: boolean;
 }
 
 export interface VerifyResult {
@@ -28,6 +30,11 @@ export interface VerifyResult {
   chain: string[];
   /** Facts that are not failures (where a chain starts). */
   notes: string[];
+  /**
+   * Runs that were never signed and that no later run links to: cut off mid-way (or planted).
+   * They fail verification unless `allowIncomplete` was given; either way they are named here.
+   */
+  incomplete: string[];
 }
 
 /**
@@ -54,7 +61,7 @@ export async function verifyRun(
   key: KeyObject,
 ): Promise<RunCheck> {
   const location = `${store.location}/${run.path}`;
-  const result: RunCheck = { runId: run.runId, location, problems: [] };
+  const result: RunCheck = { runId: run.runId, location, problems: [], signed: false };
   const problem = (file: string, what: string) => result.problems.push(`${file}: ${what}`);
   const files = await store.listRunFiles(run);
   const sums = await store.readRunFile(run, 'SHA256SUMS');
@@ -64,6 +71,7 @@ export async function verifyRun(
     return result;
   }
   result.sumsDigest = sha256Hex(sums);
+  result.signed = sig !== undefined;
   if (!sig) problem('SHA256SUMS.sig', 'missing: the run is not signed (incomplete run)');
   else {
     let good = false;
@@ -122,10 +130,30 @@ export async function verifyRun(
  *
  * @example const { problems, notes } = verifyChain(runChecks);
  */
-export function verifyChain(runs: readonly RunCheck[]): { problems: string[]; notes: string[] } {
+export function verifyChain(all: readonly RunCheck[]): {
+  problems: string[];
+  notes: string[];
+  incomplete: string[];
+} {
   const problems: string[] = [];
   const notes: string[] = [];
-  const ids = new Set(runs.map((r) => r.runId));
+  // A run that was never signed and that no run links to was cut off before its signature: it
+  // is not part of the chain (writers link past it). One that a later run names lost its
+  // signature after that run was written.
+  const named = new Map<string, string>();
+  for (const r of all) if (r.previous) named.set(r.previous.runId, r.runId);
+  const incomplete: string[] = [];
+  for (const r of all) {
+    if (r.signed) continue;
+    const by = named.get(r.runId);
+    if (by) {
+      problems.push(
+        `${r.runId}: ${by} names it as its previous run, but it has no signature now (removed after ${by} was written)`,
+      );
+    } else incomplete.push(r.runId);
+  }
+  const runs = all.filter((r) => !incomplete.includes(r.runId));
+  const ids = new Set(all.map((r) => r.runId));
   const namedBy = new Map<string, string[]>();
   runs.forEach((run, i) => {
     const prev = run.previous;
@@ -163,7 +191,7 @@ export function verifyChain(runs: readonly RunCheck[]): { problems: string[]; no
     if (by.length > 1)
       problems.push(`chain forks: ${by.join(' and ')} all name ${runId} as their previous run`);
   }
-  return { problems, notes };
+  return { problems, notes, incomplete };
 }
 
 /**
@@ -190,31 +218,74 @@ export async function resolvePath(given: string): Promise<{ store: ArchiveStore;
   );
 }
 
+export interface VerifyOptions {
+  /** Verify this run folder only (no chain). @default - every run of the archive */
+  only?: RunRef;
+  /** Called after each run is checked, in order. @default - no progress */
+  onProgress?: (done: number, total: number) => void;
+  /**
+   * Accept runs that were never signed and that no later run links to (a run cut off mid-way
+   * stays in an Object Lock archive for its whole retention). They are still named.
+   * @default false - they make the archive not intact
+   */
+  allowIncomplete?: boolean;
+  /** Runs read at once (S3 round trips overlap). @default 8 */
+  concurrency?: number;
+}
+
 /**
- * Verifies an archive (every run, then the chain) or a single run folder.
+ * Verifies an archive (every run, then the chain, oldest first) or a single run folder.
  *
  * @example const result = await verifyArchive(new LocalFolderStore('archive'), key);
  */
 export async function verifyArchive(
   store: ArchiveStore,
   key: KeyObject,
-  options: { only?: RunRef; onProgress?: (done: number, total: number) => void } = {},
+  options: VerifyOptions = {},
 ): Promise<VerifyResult> {
   const runs = options.only ? [options.only] : await store.listRuns();
-  const checks: RunCheck[] = [];
-  for (const run of runs) {
-    checks.push(await verifyRun(store, run, key));
-    options.onProgress?.(checks.length, runs.length);
-  }
-  const chain = options.only ? { problems: [], notes: [] } : verifyChain(checks);
+  const checks = await mapInOrder(
+    runs,
+    options.concurrency ?? 8,
+    (run) => verifyRun(store, run, key),
+    (done) => options.onProgress?.(done, runs.length),
+  );
+  const chain = options.only
+    ? { problems: [], notes: [], incomplete: checks.filter((c) => !c.signed).map((c) => c.runId) }
+    : verifyChain(checks);
   const empty = runs.length === 0 ? [`${store.location}: no runs found under reports/`] : [];
+  const excused = new Set(options.allowIncomplete && !options.only ? chain.incomplete : []);
   return {
     ok:
       empty.length === 0 &&
       chain.problems.length === 0 &&
-      checks.every((c) => c.problems.length === 0),
+      checks.every((c) => c.problems.length === 0 || excused.has(c.runId)),
     runs: checks,
     chain: [...empty, ...chain.problems],
     notes: chain.notes,
+    incomplete: chain.incomplete,
   };
+}
+
+/** Maps with at most `limit` calls in flight, keeping the input order; `onDone` counts finished items in order. */
+async function mapInOrder<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+  onDone: (done: number) => void,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  const settled: boolean[] = new Array(items.length).fill(false);
+  let next = 0;
+  let reported = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!);
+      settled[i] = true;
+      while (reported < items.length && settled[reported]) onDone(++reported);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
 }

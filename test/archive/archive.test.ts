@@ -246,6 +246,36 @@ describe('verify', () => {
     expect(r.runs[2]?.problems[0]).toContain('not signed');
   });
 
+  it('names a run cut off before its signature that later runs link past, failing unless allowed', async () => {
+    const dir = join(root, 'cut-off');
+    const [, second] = await writeRuns(dir, 2);
+    rmSync(join(second!, 'SHA256SUMS.sig')); // as if the writer died before the signature
+    await writeRuns(dir, 1, Date.parse('2026-11-27T02:00:00Z'));
+    const store = new LocalFolderStore(dir);
+    const key = loadPublicKey('key', pubPem);
+    const strict = await verifyArchive(store, key);
+    const cutOff = second!.split('/').pop();
+    expect(strict.incomplete).toEqual([cutOff]);
+    expect(strict.chain).toEqual([]); // the third run links to the first: no gap, no fork
+    expect(strict.ok).toBe(false);
+    const lenient = await verifyArchive(store, key, { allowIncomplete: true });
+    expect(lenient.ok).toBe(true);
+    expect(lenient.incomplete).toEqual([cutOff]);
+  });
+
+  it('fails a signature removed after a later run linked to that run, even when incomplete runs are allowed', async () => {
+    const { dir, runs } = copyArchive('sig-removed');
+    rmSync(join(runs[1]!, 'SHA256SUMS.sig'));
+    const r = await verifyArchive(new LocalFolderStore(dir), loadPublicKey('key', pubPem), {
+      allowIncomplete: true,
+    });
+    expect(r.ok).toBe(false);
+    expect(r.incomplete).toEqual([]);
+    expect(r.chain.join('\n')).toContain(
+      `${runs[1]!.split('/').pop()}: ${runs[2]!.split('/').pop()} names it as its previous run, but it has no signature now`,
+    );
+  });
+
   it('catches a fork: two runs naming the same predecessor', async () => {
     const { dir, runs } = copyArchive('fork');
     // Re-sign run 3 with run 1 as its predecessor: a validly signed run that forks the chain.

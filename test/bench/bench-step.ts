@@ -16,6 +16,13 @@ if (step === 'floor') {
   extra.digestBytes = createHash('sha256').update(again).digest().length;
 } else if (step === 'evaluate') {
   extra.findings = evaluate(loadInventory(file)).findings.length;
+} else if (step === 'verify') {
+  // `file` is the archive, `out` its public key.
+  const code = await main(['verify', file, '--public-key', out], {
+    stdout: () => {},
+    stderr: () => {},
+  });
+  if (code !== 0) throw new Error(`verify exited ${code}`);
 } else if (step === 'command') {
   const key = join(out, 'key.pem');
   ensureLocalKeyPair(key, join(out, 'pub.pem'));

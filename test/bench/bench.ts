@@ -3,7 +3,8 @@
  * resources, against a floor measured in the same run on the same file: a process that reads,
  * parses, re-serializes and hashes the inventory. Each step runs in its own Node process (so its
  * peak RSS is its own), three times; the median time is reported. Goal: at most 6x the floor and
- * under 1.5 GiB.
+ * under 1.5 GiB. Then `verify` over an archive of 400 nightly runs of about 1,000 findings
+ * (goal: under 60 s).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { syntheticEstate } from './synthetic-estate.ts';
+import { buildVerifyArchive } from './verify-archive.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPEAT = 5;
@@ -34,6 +36,28 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
+/** `verify` over an archive of 400 nightly runs of about 1,000 findings. Goal: under 60 s. */
+async function benchVerify(dir: string) {
+  const archive = join(dir, 'verify-archive');
+  const t0 = performance.now();
+  const { publicKey, findings } = await buildVerifyArchive(archive, VERIFY_RUNS, (n) => {
+    if (n % 100 === 0) process.stderr.write(`  verify archive: ${n}/${VERIFY_RUNS} runs written\n`);
+  });
+  const buildMs = Math.round(performance.now() - t0);
+  const samples: Sample[] = [];
+  for (let i = 0; i < 3; i++) {
+    process.stderr.write(`  verify #${i + 1}...\n`);
+    samples.push(runStep('verify', [archive, publicKey]));
+  }
+  const ms = Math.round(median(samples.map((s) => s.ms)));
+  const peak = Math.round(Math.max(...samples.map((s) => s.maxRssMiB)));
+  console.log(
+    `\nverify: ${VERIFY_RUNS} runs of ${findings} findings (archive written in ${(buildMs / 1000).toFixed(1)} s); median of 3: ${(ms / 1000).toFixed(1)} s, ${peak} MiB peak; goal (< 60 s): ${ms < 60_000 ? 'met' : 'NOT met'}`,
+  );
+  return { runs: VERIFY_RUNS, findings, medianMs: ms, peakRssMiB: peak, buildMs };
+}
+
+const VERIFY_RUNS = 400;
 const dir = mkdtempSync(join(tmpdir(), 'pci-posture-bench-'));
 try {
   const inv = syntheticEstate();
@@ -80,7 +104,10 @@ try {
   console.log(
     `goal (<= 6x floor, < 1.5 GiB peak): ${ok ? 'met' : 'NOT met'} (${worst.xFloor}x, ${worst.peakRssMiB} MiB)`,
   );
-  console.log(JSON.stringify({ resources: inv.resources.length, findings, results: table }));
+  const verify = await benchVerify(dir);
+  console.log(
+    JSON.stringify({ resources: inv.resources.length, findings, results: table, verify }),
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
