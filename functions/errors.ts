@@ -41,6 +41,16 @@ export class RunFailure extends Error {
 }
 
 /**
+ * An error's name and message, for wrapping it in a message of our own (AWS SDK errors carry
+ * the service's error code as the name and no credentials).
+ *
+ * @example errorText(err) // 'ThrottlingException: Rate exceeded'
+ */
+export function errorText(cause: unknown): string {
+  return cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+}
+
+/**
  * The exit code for an error thrown by a command: 2 for bad input or usage, 3 otherwise.
  *
  * @example exitCodeFor(new InputError('inv.json', '$.errors', 'expected an array')) // 2

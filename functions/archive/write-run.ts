@@ -148,6 +148,8 @@ export interface WrittenRun {
   report: Report;
   /** `<archive>/<run path>`, for printing. */
   location: string;
+  /** Things the writer should be told that do not undo the run (a lock that could not be released). */
+  warnings: string[];
 }
 
 /**
@@ -159,11 +161,21 @@ export interface WrittenRun {
 export async function writeRun(input: WriteRunInput): Promise<WrittenRun> {
   // One writer at a time: two runs read the same chain head would fork the chain.
   const release = await input.store.lock();
+  let written: WrittenRun;
   try {
-    return await writeLockedRun(input);
-  } finally {
-    await release();
+    written = await writeLockedRun(input);
+  } catch (err) {
+    // The write's own error is the one to report; a lock that cannot be released is secondary.
+    await release().catch(() => {});
+    throw err;
   }
+  try {
+    await release();
+  } catch (cause) {
+    // The run is written and signed: reporting a failure would hide it. Say what went wrong.
+    written.warnings.push(`the run was written, but ${(cause as Error).message}`);
+  }
+  return written;
 }
 
 async function writeLockedRun(input: WriteRunInput): Promise<WrittenRun> {
@@ -216,5 +228,5 @@ async function writeLockedRun(input: WriteRunInput): Promise<WrittenRun> {
     ['SHA256SUMS.sig', signed.signature],
     ['SHA256SUMS.sig.json', Buffer.from(`${JSON.stringify(signed.info, null, 2)}\n`)],
   ]);
-  return { run, report, location: `${store.location}/${run.path}` };
+  return { run, report, location: `${store.location}/${run.path}`, warnings: [] };
 }

@@ -6,23 +6,61 @@
 
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { S3Client } from '@aws-sdk/client-s3';
 import { Command, CommanderError, Option } from 'commander';
 import type { Inventory } from '../../checks/types.ts';
-import { ensureLocalKeyPair, LocalPemSigner, publicKeyFingerprint } from '../archive/signer.ts';
-import { LocalFolderStore } from '../archive/store.ts';
-import { loadPublicKey, resolvePath, verifyArchive } from '../archive/verify.ts';
+import { KmsSigner, kmsPublicKeyPem } from '../archive/kms-signer.ts';
+import {
+  archiveLocation,
+  isS3,
+  openArchive,
+  openForVerify,
+  type S3WriteOptions,
+} from '../archive/open.ts';
+import {
+  ensureLocalKeyPair,
+  LocalPemSigner,
+  publicKeyFingerprint,
+  type Signer,
+} from '../archive/signer.ts';
+import { loadPublicKey, verifyArchive } from '../archive/verify.ts';
 import { PUBLIC_KEY_FILE, type WrittenRun, writeRun } from '../archive/write-run.ts';
 import { loadConfig } from '../config/check-config.ts';
 import { type CheckConfig, evaluate } from '../engine/evaluate.ts';
 import { exitCodeFor, InputError, UsageError } from '../errors.ts';
 import { loadInventory } from '../inventory/load.ts';
 import { TOOL } from '../tool.ts';
+import { verifySummary } from './verify-summary.ts';
 
 /** Where the command writes; tests pass their own. */
 export interface Io {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
 }
+
+/**
+ * The AWS clients the command line uses for S3 archives and KMS keys, made on first use. The
+ * defaults read the usual AWS environment (credentials chain, `AWS_REGION`, `AWS_ENDPOINT_URL_S3`,
+ * `AWS_ENDPOINT_URL_KMS`); tests pass clients pointed at moto.
+ */
+export interface Clients {
+  s3: () => S3Client;
+  kms: () => KMSClient;
+}
+
+function once<T>(make: () => T): () => T {
+  let made: T | undefined;
+  return () => {
+    made ??= make();
+    return made;
+  };
+}
+
+const defaultClients = (): Clients => ({
+  s3: once(() => new S3Client({ followRegionRedirects: true })),
+  kms: once(() => new KMSClient({})),
+});
 
 const processIo: Io = {
   stdout: (t) => process.stdout.write(t),
@@ -39,6 +77,7 @@ function failOnExit(run: WrittenRun, failOn: FailOn): 0 | 1 {
 }
 
 function summary(run: WrittenRun, io: Io, publicKey: string): void {
+  for (const w of run.warnings) io.stderr(`warning: ${w}\n`);
   const r = run.report;
   const s = r.summary;
   const req = (st: string) => r.requirements.filter((q) => q.status === st);
@@ -61,9 +100,11 @@ async function runEvaluation(
   inventory: Inventory,
   config: CheckConfig | undefined,
   out: string,
-  signer: LocalPemSigner,
+  signer: Signer,
   io: Io,
   quiet: boolean,
+  clients: Clients,
+  s3Options: S3WriteOptions = {},
 ): Promise<WrittenRun> {
   const started = Date.now();
   if (!quiet) io.stderr(`evaluating ${inventory.resources.length} resources...\n`);
@@ -71,20 +112,51 @@ async function runEvaluation(
   if (!quiet) {
     io.stderr(`evaluated in ${Date.now() - started} ms; writing and signing the run...\n`);
   }
-  return writeRun({ store: new LocalFolderStore(out), signer, evaluation });
+  return writeRun({ store: openArchive(out, clients, s3Options), signer, evaluation });
 }
 
-/** A local archive path; `s3://` archives are refused with a clear message until S3 storage lands. */
+/** The demo keeps its private key beside its archive, so it writes to local folders only. */
 function localArchive(path: string): string {
-  if (/^s3:\/\//i.test(path)) {
+  if (isS3(path)) {
     throw new UsageError(
-      `${path}: S3 archives are not supported by this version yet; give a local folder`,
+      `${path}: the demo keeps its signing key in its archive folder, so it needs a local folder; use evaluate or scan with --kms-key-id for S3`,
     );
   }
   return resolve(path);
 }
 
-function program(io: Io, setExit: (code: number) => void): Command {
+/** Exactly one of `--signing-key` (a local PEM key) or `--kms-key-id`. */
+async function chooseSigner(
+  opts: { signingKey?: string; kmsKeyId?: string },
+  clients: Clients,
+): Promise<Signer> {
+  if (opts.signingKey && opts.kmsKeyId) {
+    throw new UsageError('give either --signing-key or --kms-key-id, not both');
+  }
+  if (opts.kmsKeyId) return KmsSigner.create(clients.kms(), opts.kmsKeyId);
+  if (opts.signingKey) return LocalPemSigner.fromFile(opts.signingKey);
+  throw new UsageError('a signer is needed: --signing-key <PEM> or --kms-key-id <ID>');
+}
+
+/** Per-object Object Lock retention for S3 archives, from --retention-mode and --retention-days. */
+function retentionOption(opts: {
+  retentionMode?: 'COMPLIANCE' | 'GOVERNANCE';
+  retentionDays?: string;
+}): S3WriteOptions['retention'] {
+  if (!opts.retentionMode && opts.retentionDays === undefined) return undefined;
+  if (!opts.retentionMode || opts.retentionDays === undefined) {
+    throw new UsageError('--retention-mode and --retention-days go together');
+  }
+  const days = Number(opts.retentionDays);
+  if (!Number.isInteger(days) || days < 1) {
+    throw new UsageError(
+      `--retention-days must be a whole number of days >= 1, got ${opts.retentionDays}`,
+    );
+  }
+  return { mode: opts.retentionMode, days };
+}
+
+function program(io: Io, setExit: (code: number) => void, clients: Clients): Command {
   const cmd = new Command('pci-posture')
     .description(
       'PCI DSS v4.0.1 posture checks for EKS, GKE and AKS, with signed, verifiable reports',
@@ -114,7 +186,7 @@ function program(io: Io, setExit: (code: number) => void): Command {
       }
       const signer = LocalPemSigner.fromFile(privateKey);
       const { demoInventory } = await import('../demo/estate.ts');
-      const run = await runEvaluation(demoInventory(), {}, out, signer, io, !!opts.quiet);
+      const run = await runEvaluation(demoInventory(), {}, out, signer, io, !!opts.quiet, clients);
       summary(run, io, publicKey);
       setExit(0);
     });
@@ -123,8 +195,23 @@ function program(io: Io, setExit: (code: number) => void): Command {
     .command('evaluate')
     .description('evaluate an archived or hand-made inventory and write a signed run folder')
     .requiredOption('--inventory <FILE>', 'inventory.json (CONTRACTS §1)')
-    .requiredOption('--out <DIR>', 'archive folder')
-    .requiredOption('--signing-key <PEM>', 'EC P-256 private key (PEM)')
+    .requiredOption('--out <DIR|s3://BUCKET/PREFIX>', 'archive: a folder or an S3 prefix')
+    .option('--signing-key <PEM>', 'sign with an EC P-256 private key (PEM)')
+    .option(
+      '--kms-key-id <ID>',
+      'sign with an AWS KMS key (ECC_NIST_P256, SIGN_VERIFY): id, ARN or alias',
+    )
+    .option(
+      '--sse-kms-key-id <ID>',
+      'S3 archives: the KMS key for SSE-KMS (default: the bucket default key)',
+    )
+    .addOption(
+      new Option(
+        '--retention-mode <MODE>',
+        'S3 archives: per-object Object Lock mode (default: the bucket default retention)',
+      ).choices(['COMPLIANCE', 'GOVERNANCE']),
+    )
+    .option('--retention-days <DAYS>', 'S3 archives: per-object Object Lock retention in days')
     .option('--config <FILE>', 'config file (YAML or JSON); its checks section sets check options')
     .addOption(
       new Option('--fail-on <LEVEL>', 'exit 1 when a finding is FAIL (or FAIL or ERROR)').choices([
@@ -137,7 +224,11 @@ function program(io: Io, setExit: (code: number) => void): Command {
       async (opts: {
         inventory: string;
         out: string;
-        signingKey: string;
+        signingKey?: string;
+        kmsKeyId?: string;
+        sseKmsKeyId?: string;
+        retentionMode?: 'COMPLIANCE' | 'GOVERNANCE';
+        retentionDays?: string;
         config?: string;
         failOn?: FailOn;
         quiet?: boolean;
@@ -145,10 +236,24 @@ function program(io: Io, setExit: (code: number) => void): Command {
         // Every input is checked before anything is written.
         const inventory = loadInventory(opts.inventory);
         const config = opts.config ? loadConfig(opts.config).checks : undefined;
-        const signer = LocalPemSigner.fromFile(opts.signingKey);
-        const out = localArchive(opts.out);
-        const run = await runEvaluation(inventory, config, out, signer, io, !!opts.quiet);
-        summary(run, io, join(out, PUBLIC_KEY_FILE));
+        const retention = retentionOption(opts);
+        const out = archiveLocation(opts.out);
+        const signer = await chooseSigner(opts, clients);
+        const s3Options: S3WriteOptions = {
+          ...(opts.sseKmsKeyId ? { sseKmsKeyId: opts.sseKmsKeyId } : {}),
+          ...(retention ? { retention } : {}),
+        };
+        const run = await runEvaluation(
+          inventory,
+          config,
+          out,
+          signer,
+          io,
+          !!opts.quiet,
+          clients,
+          s3Options,
+        );
+        summary(run, io, `${out}/${PUBLIC_KEY_FILE}`);
         setExit(failOnExit(run, opts.failOn));
       },
     );
@@ -156,45 +261,78 @@ function program(io: Io, setExit: (code: number) => void): Command {
   cmd
     .command('verify')
     .description('check the digests and signature of every run, and the chain between runs')
-    .argument('<PATH...>', 'archives or run folders')
-    .requiredOption('--public-key <PEM>', "the archive's public key (obtained out of band)")
-    .action(async (paths: string[], opts: { publicKey: string }) => {
-      let pem: Buffer;
-      try {
-        pem = readFileSync(opts.publicKey);
-      } catch (cause) {
-        throw new InputError(opts.publicKey, '', 'public key cannot be read: no such file', {
-          cause,
-        });
-      }
-      const key = loadPublicKey(opts.publicKey, pem);
-      io.stdout(`public key sha256:${publicKeyFingerprint(key)}\n`);
-      let intact = true;
-      for (const path of paths) {
-        const { store, only } = await resolvePath(localArchive(path));
-        const result = await verifyArchive(store, key, {
-          ...(only ? { only } : {}),
-          onProgress: (done, total) => {
-            if (total >= 20 && (done % 50 === 0 || done === total)) {
-              io.stderr(`verified ${done}/${total} runs\n`);
-            }
-          },
-        });
-        for (const run of result.runs) {
-          if (run.problems.length === 0) io.stdout(`OK    ${run.location}\n`);
-          for (const p of run.problems) io.stdout(`FAIL  ${run.location}: ${p}\n`);
+    .argument('<PATH...>', 'archives or run folders: local folders or s3://BUCKET/PREFIX')
+    .option('--public-key <PEM>', "the archive's public key (obtained out of band)")
+    .option('--kms-key-id <ID>', 'fetch the public key of this AWS KMS key (GetPublicKey)')
+    .option(
+      '--allow-incomplete',
+      'accept runs that were never signed and that no later run links to (cut off mid-way); they are still named',
+    )
+    .option('--verbose', 'list every run and every problem')
+    .action(
+      async (
+        paths: string[],
+        opts: {
+          publicKey?: string;
+          kmsKeyId?: string;
+          allowIncomplete?: boolean;
+          verbose?: boolean;
+        },
+      ) => {
+        // Every PATH is checked before the key is fetched (a usage error costs no KMS call).
+        const targets = [];
+        for (const path of paths) targets.push({ path, ...(await openForVerify(path, clients)) });
+        const key = await verificationKey(opts, clients);
+        io.stdout(`public key sha256:${publicKeyFingerprint(key)}\n`);
+        let intact = true;
+        for (const { path, store, only } of targets) {
+          const started = Date.now();
+          let shownAt = started;
+          const result = await verifyArchive(store, key, {
+            ...(only ? { only } : {}),
+            allowIncomplete: !!opts.allowIncomplete,
+            onProgress: (done, total) => {
+              const now = Date.now();
+              if (total < 20 || (done < total && now - shownAt < 2000)) return;
+              shownAt = now;
+              io.stderr(
+                `verified ${done}/${total} runs (${((now - started) / 1000).toFixed(1)} s)\n`,
+              );
+            },
+          });
+          io.stdout(verifySummary(path, result, opts));
+          intact &&= result.ok;
         }
-        for (const p of result.chain) io.stdout(`FAIL  chain: ${p}\n`);
-        for (const n of result.notes) io.stdout(`note  ${n}\n`);
-        const bad = result.runs.filter((r) => r.problems.length > 0).length;
-        io.stdout(
-          `${path}: ${result.ok ? 'INTACT' : 'NOT INTACT'}: ${result.runs.length} run(s), ${bad} with problems, ${result.chain.length} chain problem(s)\n`,
-        );
-        intact &&= result.ok;
-      }
-      setExit(intact ? 0 : 1);
-    });
+        setExit(intact ? 0 : 1);
+      },
+    );
   return cmd;
+}
+
+/** The key to verify with: exactly one of --public-key and --kms-key-id. */
+async function verificationKey(
+  opts: { publicKey?: string; kmsKeyId?: string },
+  clients: Clients,
+): Promise<ReturnType<typeof loadPublicKey>> {
+  if (opts.publicKey && opts.kmsKeyId) {
+    throw new UsageError('give either --public-key or --kms-key-id, not both');
+  }
+  if (opts.kmsKeyId) {
+    return loadPublicKey(
+      `KMS key ${opts.kmsKeyId}`,
+      await kmsPublicKeyPem(clients.kms(), opts.kmsKeyId),
+    );
+  }
+  if (!opts.publicKey) {
+    throw new UsageError('a public key is needed: --public-key <PEM> or --kms-key-id <ID>');
+  }
+  let pem: Buffer;
+  try {
+    pem = readFileSync(opts.publicKey);
+  } catch (cause) {
+    throw new InputError(opts.publicKey, '', 'public key cannot be read: no such file', { cause });
+  }
+  return loadPublicKey(opts.publicKey, pem);
 }
 
 /**
@@ -202,12 +340,20 @@ function program(io: Io, setExit: (code: number) => void): Command {
  *
  * @example process.exitCode = await main(['verify', 'archive', '--public-key', 'pub.pem']);
  */
-export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  io: Io = processIo,
+  clients: Partial<Clients> = {},
+): Promise<number> {
   let code = 0;
   try {
-    await program(io, (c) => {
-      code = c;
-    }).parseAsync([...argv], { from: 'user' });
+    await program(
+      io,
+      (c) => {
+        code = c;
+      },
+      { ...defaultClients(), ...clients },
+    ).parseAsync([...argv], { from: 'user' });
     return code;
   } catch (err) {
     if (err instanceof CommanderError) {

@@ -11,7 +11,7 @@ import {
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Inventory } from '../../checks/types.ts';
-import { ensureLocalKeyPair, LocalPemSigner } from '../../functions/archive/signer.ts';
+import { ensureLocalKeyPair, LocalPemSigner, type Signer } from '../../functions/archive/signer.ts';
 import { LocalFolderStore } from '../../functions/archive/store.ts';
 import { loadPublicKey, verifyArchive } from '../../functions/archive/verify.ts';
 import { makeRunId, writeRun } from '../../functions/archive/write-run.ts';
@@ -322,5 +322,34 @@ describe('the archive lock', () => {
     await writeRun({ store, signer, evaluation: evaluate(inventory) });
     expect(await store.listRuns()).toHaveLength(1);
     await release();
+  });
+
+  it('keeps a written run when the lock cannot be released, and says so as a warning', async () => {
+    const store = new LocalFolderStore(join(root, 'release-fails'));
+    store.lock = async () => async () => {
+      throw new Error('lock taken over by another writer');
+    };
+    const written = await writeRun({ store, signer, evaluation: evaluate(inventory) });
+    expect(written.warnings).toEqual([
+      'the run was written, but lock taken over by another writer',
+    ]);
+    expect(await store.listRunFiles(written.run)).toContain('SHA256SUMS.sig');
+  });
+
+  it("reports the write's own error, not a lock that also could not be released", async () => {
+    const store = new LocalFolderStore(join(root, 'both-fail'));
+    store.lock = async () => async () => {
+      throw new Error('release failed too');
+    };
+    const failing: Signer = {
+      keyId: signer.keyId,
+      publicKeyPem: () => signer.publicKeyPem(),
+      sign: async () => {
+        throw new Error('KMS throttled');
+      },
+    };
+    await expect(
+      writeRun({ store, signer: failing, evaluation: evaluate(inventory) }),
+    ).rejects.toThrow('signing failed: KMS throttled');
   });
 });

@@ -2,8 +2,11 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Inventory } from '../../checks/types.ts';
-import { ensureLocalKeyPair } from '../../functions/archive/signer.ts';
+import { ensureLocalKeyPair, LocalPemSigner } from '../../functions/archive/signer.ts';
+import { LocalFolderStore } from '../../functions/archive/store.ts';
+import { writeRun } from '../../functions/archive/write-run.ts';
 import { main } from '../../functions/cli/main.ts';
+import { evaluate } from '../../functions/engine/evaluate.ts';
 import { eksCluster, k8s } from '../checks/harness.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
@@ -295,18 +298,29 @@ describe('pci-posture evaluate', () => {
     expect(r.stderr).toContain('pci-posture: failed:');
   });
 
-  it('refuses an s3:// archive with exit 2 until S3 storage exists', async () => {
+  it.each([
+    [
+      ['--out', 's3://bucket/prefix'],
+      'a signer is needed: --signing-key <PEM> or --kms-key-id <ID>',
+    ],
+    [
+      ['--out', 's3://bucket/prefix', '--signing-key', 'k.pem', '--kms-key-id', 'alias/x'],
+      'give either --signing-key or --kms-key-id, not both',
+    ],
+    [
+      ['--out', 's3://bucket/prefix', '--retention-mode', 'COMPLIANCE', '--signing-key', 'k.pem'],
+      '--retention-mode and --retention-days go together',
+    ],
+    [['--out', 's3://', '--signing-key', 'KEY'], 's3://'],
+  ])('refuses %j with exit 2 and writes nothing', async (args, message) => {
     const r = await run(
       'evaluate',
       '--inventory',
       invFile(),
-      '--out',
-      's3://bucket/prefix',
-      '--signing-key',
-      key,
+      ...args.map((a) => (a === 'KEY' ? key : a)),
     );
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('S3 archives are not supported by this version yet');
+    expect(r.stderr).toContain(message);
     expect(existsSync(join(process.cwd(), 's3:'))).toBe(false);
   });
 
@@ -350,7 +364,7 @@ describe('pci-posture verify', () => {
         ).code,
       ).toBe(0);
     }
-    const good = await run('verify', out, '--public-key', pub);
+    const good = await run('verify', out, '--public-key', pub, '--verbose');
     expect(good.code).toBe(0);
     expect(good.stdout).toContain('INTACT: 2 run(s)');
     const folder = good.stdout
@@ -367,5 +381,23 @@ describe('pci-posture verify', () => {
     expect((await run('verify', out)).code).toBe(2);
     expect((await run('verify', join(dir, 'nowhere'), '--public-key', pub)).code).toBe(2);
     expect((await run('verify', out, '--public-key', join(dir, 'nope.pem'))).code).toBe(2);
+  });
+});
+
+describe('pci-posture verify on a long archive', () => {
+  it('shows progress on stderr and keeps stdout to one screen', async () => {
+    const out = join(dir, 'archive-long');
+    const store = new LocalFolderStore(out);
+    const signer = LocalPemSigner.fromFile(key);
+    const evaluation = evaluate(inventory);
+    const start = Date.parse('2026-10-01T02:00:00Z');
+    for (let i = 0; i < 25; i++) {
+      await writeRun({ store, signer, evaluation, now: new Date(start + i * 86_400_000) });
+    }
+    const r = await run('verify', out, '--public-key', pub);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^verified 25\/25 runs \(\d+\.\d s\)$/m);
+    expect(r.stdout.trimEnd().split('\n').length).toBeLessThanOrEqual(5);
+    expect(r.stdout).toContain('INTACT: 25 run(s), 0 with problems, 0 chain problem(s)');
   });
 });
