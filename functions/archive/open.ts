@@ -5,14 +5,17 @@
 import { resolve } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { UsageError } from '../errors.ts';
-import { parseS3Url, S3ArchiveStore, type S3ArchiveStoreProps } from './s3-store.ts';
+import type { S3ArchiveStoreProps } from './s3-store.ts';
 import { type ArchiveStore, LocalFolderStore, type RunRef } from './store.ts';
 import { resolvePath } from './verify.ts';
 
 /** The clients an S3 archive is read and written with; made on first use. */
 export interface ArchiveClients {
-  s3: () => S3Client;
+  s3: () => S3Client | Promise<S3Client>;
 }
+
+/** The S3 store and the AWS SDK behind it load only for `s3://` locations (local runs skip ~0.1 s). */
+const s3Store = () => import('./s3-store.ts');
 
 /** S3 write settings (SSE-KMS key, per-object retention); ignored for local folders. */
 export type S3WriteOptions = Pick<S3ArchiveStoreProps, 'sseKmsKeyId' | 'retention'>;
@@ -30,27 +33,28 @@ export function isS3(location: string): boolean {
  * A location as given, checked and normalised: `s3://bucket/prefix` (no trailing slash) or an
  * absolute folder path. A malformed S3 URL is a usage error.
  *
- * @example archiveLocation('s3://bucket/pci/') // 's3://bucket/pci'
+ * @example await archiveLocation('s3://bucket/pci/') // 's3://bucket/pci'
  */
-export function archiveLocation(location: string): string {
+export async function archiveLocation(location: string): Promise<string> {
   if (!isS3(location)) return resolve(location);
-  const { bucket, prefix } = parseS3Url(location);
+  const { bucket, prefix } = (await s3Store()).parseS3Url(location);
   return `s3://${bucket}/${prefix}`.replace(/\/+$/, '');
 }
 
 /**
  * The archive to write a run into.
  *
- * @example const store = openArchive('s3://bucket/pci', { s3: () => new S3Client({}) });
+ * @example const store = await openArchive('s3://bucket/pci', { s3: () => new S3Client({}) });
  */
-export function openArchive(
+export async function openArchive(
   location: string,
   clients: ArchiveClients,
   s3Options: S3WriteOptions = {},
-): ArchiveStore {
+): Promise<ArchiveStore> {
   if (!isS3(location)) return new LocalFolderStore(resolve(location));
+  const { parseS3Url, S3ArchiveStore } = await s3Store();
   const { bucket, prefix } = parseS3Url(location);
-  return new S3ArchiveStore({ client: clients.s3(), bucket, prefix, ...s3Options });
+  return new S3ArchiveStore({ client: await clients.s3(), bucket, prefix, ...s3Options });
 }
 
 const RUN_FOLDER = /^(.*?)reports\/(\d{4})\/(\d{2})\/(\d{2})\/([^/]+)\/?$/;
@@ -65,9 +69,10 @@ export async function openForVerify(
   clients: ArchiveClients,
 ): Promise<{ store: ArchiveStore; only?: RunRef }> {
   if (!isS3(location)) return resolvePath(resolve(location));
+  const { parseS3Url, S3ArchiveStore } = await s3Store();
   const { bucket, prefix } = parseS3Url(location);
   const m = RUN_FOLDER.exec(prefix);
-  if (!m) return { store: new S3ArchiveStore({ client: clients.s3(), bucket, prefix }) };
+  if (!m) return { store: new S3ArchiveStore({ client: await clients.s3(), bucket, prefix }) };
   const [, root, y, mo, d, runId] = m as unknown as [
     string,
     string,
@@ -82,7 +87,7 @@ export async function openForVerify(
     );
   }
   return {
-    store: new S3ArchiveStore({ client: clients.s3(), bucket, prefix: root }),
+    store: new S3ArchiveStore({ client: await clients.s3(), bucket, prefix: root }),
     only: { runId, path: `reports/${y}/${mo}/${d}/${runId}` },
   };
 }

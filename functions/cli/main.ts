@@ -6,12 +6,11 @@
 
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { KMSClient } from '@aws-sdk/client-kms';
-import { S3Client } from '@aws-sdk/client-s3';
+import type { KMSClient } from '@aws-sdk/client-kms';
 import { Command, CommanderError, Option } from 'commander';
 import type { Inventory } from '../../checks/types.ts';
-import { KmsSigner, kmsPublicKeyPem } from '../archive/kms-signer.ts';
 import {
+  type ArchiveClients,
   archiveLocation,
   isS3,
   openArchive,
@@ -44,9 +43,8 @@ export interface Io {
  * defaults read the usual AWS environment (credentials chain, `AWS_REGION`, `AWS_ENDPOINT_URL_S3`,
  * `AWS_ENDPOINT_URL_KMS`); tests pass clients pointed at moto.
  */
-export interface Clients {
-  s3: () => S3Client;
-  kms: () => KMSClient;
+export interface Clients extends ArchiveClients {
+  kms: () => KMSClient | Promise<KMSClient>;
 }
 
 function once<T>(make: () => T): () => T {
@@ -57,10 +55,14 @@ function once<T>(make: () => T): () => T {
   };
 }
 
+// The AWS SDK loads only when an S3 archive or a KMS key is used.
 const defaultClients = (): Clients => ({
-  s3: once(() => new S3Client({ followRegionRedirects: true })),
-  kms: once(() => new KMSClient({})),
+  s3: once(
+    async () => new (await import('@aws-sdk/client-s3')).S3Client({ followRegionRedirects: true }),
+  ),
+  kms: once(async () => new (await import('@aws-sdk/client-kms')).KMSClient({})),
 });
+const kmsSigner = () => import('../archive/kms-signer.ts');
 
 const processIo: Io = {
   stdout: (t) => process.stdout.write(t),
@@ -112,7 +114,7 @@ async function runEvaluation(
   if (!quiet) {
     io.stderr(`evaluated in ${Date.now() - started} ms; writing and signing the run...\n`);
   }
-  return writeRun({ store: openArchive(out, clients, s3Options), signer, evaluation });
+  return writeRun({ store: await openArchive(out, clients, s3Options), signer, evaluation });
 }
 
 /** The demo keeps its private key beside its archive, so it writes to local folders only. */
@@ -133,7 +135,10 @@ async function chooseSigner(
   if (opts.signingKey && opts.kmsKeyId) {
     throw new UsageError('give either --signing-key or --kms-key-id, not both');
   }
-  if (opts.kmsKeyId) return KmsSigner.create(clients.kms(), opts.kmsKeyId);
+  if (opts.kmsKeyId) {
+    const { KmsSigner } = await kmsSigner();
+    return KmsSigner.create(await clients.kms(), opts.kmsKeyId);
+  }
   if (opts.signingKey) return LocalPemSigner.fromFile(opts.signingKey);
   throw new UsageError('a signer is needed: --signing-key <PEM> or --kms-key-id <ID>');
 }
@@ -237,7 +242,7 @@ function program(io: Io, setExit: (code: number) => void, clients: Clients): Com
         const inventory = loadInventory(opts.inventory);
         const config = opts.config ? loadConfig(opts.config).checks : undefined;
         const retention = retentionOption(opts);
-        const out = archiveLocation(opts.out);
+        const out = await archiveLocation(opts.out);
         const signer = await chooseSigner(opts, clients);
         const s3Options: S3WriteOptions = {
           ...(opts.sseKmsKeyId ? { sseKmsKeyId: opts.sseKmsKeyId } : {}),
@@ -320,7 +325,7 @@ async function verificationKey(
   if (opts.kmsKeyId) {
     return loadPublicKey(
       `KMS key ${opts.kmsKeyId}`,
-      await kmsPublicKeyPem(clients.kms(), opts.kmsKeyId),
+      await (await kmsSigner()).kmsPublicKeyPem(await clients.kms(), opts.kmsKeyId),
     );
   }
   if (!opts.publicKey) {
