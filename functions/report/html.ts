@@ -1,134 +1,128 @@
 /**
- * `report.html`: one self-contained page (no network needed, no external assets) for auditors
- * and engineers: summary, requirement matrix, findings with evidence and remediation, scope,
- * collection errors, options, and how to verify the run.
+ * `report.html`: one self-contained page (no network needed, no external assets, a CSP that
+ * forbids them) for auditors and engineers: what changed since the previous run, the trend,
+ * the requirement matrix and coverage gaps, the findings with evidence and remediation, scope,
+ * collection errors, options, and how to verify the run. The finding rows are streamed into a
+ * sink one at a time, so large estates never build the page as one string.
+ *
+ * The parts live in `./html/`; this module assembles them.
  */
-import type { Finding } from '../engine/evaluate.ts';
+import type { Status } from '../../checks/types.ts';
+import { changesSection } from './html/changes.ts';
+import { esc, formatCount } from './html/escape.ts';
+import {
+  type CheckInfo,
+  checksSection,
+  type FindingFacets,
+  filtersForm,
+  findingFacets,
+  writeFindingRows,
+} from './html/findings.ts';
+import { checkLinker, coverageSection, matrixSection } from './html/requirements.ts';
+import { SCRIPT } from './html/script.ts';
+import { STYLE } from './html/style.ts';
+import { trendSection } from './html/trend-svg.ts';
+import { verifySection } from './html/verify.ts';
 import { formatScope, type Report } from './report.ts';
 import { renderToString, type TextSink } from './sink.ts';
 
-/**
- * Escapes text for HTML element content and attribute values.
- *
- * @example esc('<b>') // '&lt;b&gt;'
- */
-export function esc(value: unknown): string {
-  const text = String(value);
-  return NEEDS_ESCAPE.test(text) ? text.replace(/[&<>"']/g, (c) => ESCAPES[c]!) : text;
+export { esc } from './html/escape.ts';
+export type { CheckInfo } from './html/findings.ts';
+
+const CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:";
+
+const CARDS: readonly Status[] = ['FAIL', 'ERROR', 'PASS', 'WAIVED'];
+
+const NAV: ReadonlyArray<readonly [string, string]> = [
+  ['changes', 'What changed'],
+  ['trend', 'Trend'],
+  ['matrix', 'Requirements'],
+  ['coverage', 'Coverage gaps'],
+  ['findings-section', 'Findings'],
+  ['checks', 'Checks'],
+  ['scope', 'Scope'],
+  ['errors', 'Collection errors'],
+  ['options', 'Options'],
+  ['verify', 'Verify'],
+];
+
+/** Change of a count since the previous run of the trend, in words. */
+function since(now: number, before: number | undefined): string {
+  if (before === undefined) return 'first run';
+  const d = now - before;
+  if (d === 0) return 'no change since last run';
+  return `${d > 0 ? '+' : '\u2212'}${formatCount(Math.abs(d))} since last run`;
 }
 
-const NEEDS_ESCAPE = /[&<>"']/;
+function header(report: Report): string {
+  const previous = report.trend.length > 1 ? report.trend.at(-2) : undefined;
+  const cards = CARDS.map(
+    (st) =>
+      `<div class="card ${st}"><span class="v">${formatCount(report.summary[st] ?? 0)}</span><span class="k">${st}</span><small>${esc(since(report.summary[st] ?? 0, previous?.summary[st]))}</small></div>`,
+  ).join('');
+  const banner = report.complete
+    ? 'Complete: every resource in scope was read.'
+    : `Incomplete: ${report.errors.length} collection error(s). Checks over what could not be read are ERROR, never PASS.`;
+  return `<header><div class="wrap"><div class="top"><div><div class="kicker">${esc(report.tool.name)} · signed posture report</div>
+<h1>PCI DSS v${esc(report.framework.version)} posture report</h1>
+<div class="meta"><span>Run <b><code>${esc(report.runId)}</code></b></span><span>Evidence collected <b>${esc(report.collectedAt)}</b></span><span>Report generated <b>${esc(report.generatedAt)}</b></span><span>${esc(report.tool.name)} <b>${esc(report.tool.version)}</b></span></div></div>
+<div class="summary" aria-label="Summary of findings"><h2>Summary</h2><div class="cards">${cards}</div></div></div>
+<div class="banner ${report.complete ? 'complete' : 'incomplete'}">${banner}</div>
+<nav class="toc" aria-label="Sections">${NAV.map(([id, label]) => `<a href="#${id}">${label}</a>`).join('')}</nav></div></header>`;
+}
 
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-const STYLE = `
-:root{--pass:#1a7f37;--fail:#cf222e;--error:#9a6700;--waived:#6e7781;--manual:#d0d7de;--nt:#eaeef2}
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#1f2328;background:#f6f8fa}
-header,main{max-width:1200px;margin:0 auto;padding:16px 24px}
-header{background:#fff;border-bottom:1px solid #d0d7de;max-width:none}
-h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px}
-.meta{color:#57606a}.banner{padding:10px 14px;border-radius:6px;margin:12px 0;font-weight:600}
-.banner.incomplete{background:#fff8c5;border:1px solid #d4a72c}.banner.complete{background:#dafbe1;border:1px solid #4ac26b}
-.cards{display:flex;gap:12px;flex-wrap:wrap}.card{background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:10px 16px;min-width:110px}
-.card b{display:block;font-size:24px}
-.s-PASS{color:var(--pass)}.s-FAIL{color:var(--fail)}.s-ERROR{color:var(--error)}.s-WAIVED{color:var(--waived)}
-.matrix{display:grid;grid-template-columns:repeat(auto-fill,minmax(84px,1fr));gap:4px}
-.req{border-radius:4px;padding:4px 6px;font-size:12px;border:1px solid #d0d7de;background:#fff}
-.req.PASS{background:#dafbe1;border-color:var(--pass)}.req.FAIL{background:#ffebe9;border-color:var(--fail)}
-.req.ERROR{background:#fff8c5;border-color:var(--error)}.req.NOT_TESTED{background:var(--nt)}.req.MANUAL{background:#fff;color:#6e7781;border-style:dashed}
-.legend span{margin-right:12px}
-table{border-collapse:collapse;width:100%;background:#fff;border:1px solid #d0d7de}
-th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #eaeef2;vertical-align:top}
-th{background:#f6f8fa;position:sticky;top:0}td.id{font-family:ui-monospace,monospace;font-size:12px;word-break:break-all}
-details summary{cursor:pointer;color:#0969da}pre{white-space:pre-wrap;word-break:break-all;background:#f6f8fa;padding:8px;border-radius:4px;margin:4px 0}
-.filters{display:flex;gap:8px;flex-wrap:wrap;margin:8px 0}.filters select,.filters input{padding:4px}
-code{font-family:ui-monospace,monospace}.verify pre{background:#0d1117;color:#e6edf3}
+function findingsHead(report: Report, facets: FindingFacets): string {
+  return `<section id="findings-section"><h2>Findings</h2><p class="lead">One row per check and resource, failures first. FAIL and ERROR rows expand to their evidence and remediation, PASS rows to their evidence. Filter by status, severity, provider or cluster, or search checks, resources and messages.</p>
+${filtersForm(facets, report.findings.length)}
+<table id="findings"><thead><tr><th>status</th><th>severity</th><th>check</th><th>resource</th><th>finding</th></tr></thead><tbody>
 `;
-
-const SCRIPT = `
-(function(){
-  var f=document.getElementById('filters');if(!f)return;
-  function apply(){
-    var sel={};f.querySelectorAll('select').forEach(function(s){sel[s.name]=s.value});
-    var q=(f.querySelector('input').value||'').toLowerCase();var shown=0;
-    document.querySelectorAll('#findings tbody tr').forEach(function(tr){
-      var ok=Object.keys(sel).every(function(k){return !sel[k]||tr.dataset[k]===sel[k]});
-      if(ok&&q)ok=tr.textContent.toLowerCase().indexOf(q)>=0;
-      tr.hidden=!ok;if(ok)shown++;
-    });
-    document.getElementById('shown').textContent=shown;
-  }
-  f.addEventListener('input',apply);f.addEventListener('change',apply);apply();
-})();
-`;
-
-function clusterOf(f: Finding): string {
-  return f.scope.cluster ?? (f.resourceType.endsWith('.cluster') ? f.resourceId : '');
 }
 
-function options(
-  name: string,
-  label: string,
-  values: Iterable<string>,
-  optionValue: (v: string) => string = (v) => v,
-): string {
-  const opts = [...new Set(values)].filter(Boolean).sort();
-  return `<label>${esc(label)} <select name="${esc(name)}"><option value="">all</option>${opts
-    .map((v) => `<option value="${esc(optionValue(v))}">${esc(v)}</option>`)
-    .join('')}</select></label>`;
-}
+const FINDINGS_TAIL =
+  '</tbody></table><p id="no-match" hidden>No finding matches these filters.</p></section>';
 
-/** Clusters are long ids: rows carry a short number, the cluster filter maps it back. */
-function clusterNumbers(findings: readonly Finding[]): Map<string, string> {
-  const ids = [...new Set(findings.map(clusterOf))].filter(Boolean).sort();
-  return new Map(ids.map((id, i) => [id, String(i + 1)]));
-}
-
-function findingRow(f: Finding, clusters: ReadonlyMap<string, string>): string {
-  const evidence = f.evidence.length
-    ? `<details><summary>evidence</summary><pre>${esc(f.evidence.map((e) => `${e.path} = ${JSON.stringify(e.value)}`).join('\n'))}</pre></details>`
-    : '';
-  return `<tr data-status="${f.status}" data-severity="${f.severity}" data-provider="${f.provider}" data-cluster="${clusters.get(clusterOf(f)) ?? ''}"><td class="s-${f.status}"><b>${f.status}</b></td><td>${f.severity}</td><td><a href="#check-${esc(f.checkId)}">${esc(f.checkId)}</a></td><td class="id">${esc(f.resourceId)}</td><td>${esc(f.message)}${evidence}</td></tr>`;
-}
-
-/** What the HTML shows about each check: title, rationale and remediation, once per check. */
-export interface CheckInfo {
-  id: string;
-  title: string;
-  severity: string;
-  requirements: readonly string[];
-  rationale: string;
-  remediation: string;
-}
-
-function checksSection(report: Report, infos: readonly CheckInfo[]): string {
-  const used = new Map<string, Finding>();
-  const tally = new Map<string, Record<string, number>>();
+function scopeSection(report: Report): string {
+  const scopes = new Map<string, Set<string>>();
   for (const f of report.findings) {
-    if (!used.has(f.checkId)) used.set(f.checkId, f);
-    const t = tally.get(f.checkId) ?? {};
-    t[f.status] = (t[f.status] ?? 0) + 1;
-    tally.set(f.checkId, t);
+    for (const [k, v] of Object.entries(f.scope)) {
+      const values = scopes.get(k);
+      if (values) values.add(v);
+      else scopes.set(k, new Set([v]));
+    }
   }
-  const byId = new Map(infos.map((c) => [c.id, c]));
-  const rows = [...used.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([id, f]) => {
-      const info = byId.get(id);
-      const counts = (['FAIL', 'ERROR', 'PASS', 'WAIVED'] as const)
-        .map((st) => [st, tally.get(id)?.[st] ?? 0] as const)
-        .filter(([, n]) => n > 0)
-        .map(([st, n]) => `<span class="s-${st}">${n} ${st}</span>`)
-        .join(' ');
-      return `<tr id="check-${esc(id)}"><td><code>${esc(id)}</code><br>${esc(info?.title ?? '')}</td><td>${esc(f.severity)}</td><td>${esc(f.requirements.join(', '))}</td><td>${counts}</td><td>${info ? `<p>${esc(info.rationale)}</p>` : ''}<p><b>Remediation:</b> ${esc(f.remediation)}</p></td></tr>`;
-    });
-  return `<table><thead><tr><th>check</th><th>severity</th><th>PCI DSS</th><th>findings</th><th>why it matters and how to fix it</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  const skipped = Object.entries(report.skipped);
+  const rows = [...scopes.entries()]
+    .map(
+      ([k, v]) =>
+        `<tr><th scope="row">${esc(k)}</th><td>${[...v]
+          .sort()
+          .map((s) => `<code>${esc(s)}</code>`)
+          .join(', ')}</td></tr>`,
+    )
+    .join('');
+  return `<section id="scope"><h2>Scope</h2><p class="lead">What the findings cover, as read from the inventory.</p>${rows ? `<table><tbody>${rows}</tbody></table>` : '<p>No findings.</p>'}
+<p>System namespaces not evaluated (${report.options.systemNamespaces.map((n) => `<code>${esc(n)}</code>`).join(', ')}): ${
+    skipped.length
+      ? skipped.map(([c, ns]) => `<code>${esc(c)}</code>: ${ns.map(esc).join(', ')}`).join('; ')
+      : 'none present'
+  }.</p></section>`;
+}
+
+function errorsSection(report: Report): string {
+  const body = report.errors.length
+    ? `<p class="lead">What could not be collected: every check over these types in these scopes is ERROR, never PASS.</p><table class="errors"><thead><tr><th>provider</th><th>scope</th><th>types</th><th>operation</th><th>message</th></tr></thead><tbody>${report.errors
+        .map(
+          (e) =>
+            `<tr><td>${esc(e.provider)}</td><td class="id">${esc(formatScope(e.scope))}${e.resourceId ? `<br>${esc(e.resourceId)}` : ''}</td><td>${esc(e.types.join(', '))}</td><td>${esc(e.operation ?? '')}</td><td>${esc(e.message)}</td></tr>`,
+        )
+        .join('')}</tbody></table>`
+    : '<p>None: everything in scope was read.</p>';
+  return `<section id="errors"><h2>Collection errors</h2>${body}</section>`;
+}
+
+function optionsSection(report: Report): string {
+  return `<section id="options"><h2>Check options</h2><p class="lead">The effective thresholds, allowlists and system namespaces: with the archived inventory and ${esc(report.tool.name)} ${esc(report.tool.version)} they let anyone re-perform this run.</p><details><summary>Options as JSON</summary><pre>${esc(JSON.stringify(report.options, null, 2))}</pre></details></section>`;
 }
 
 /**
@@ -146,102 +140,27 @@ export function renderHtml(report: Report, checks: readonly CheckInfo[] = []): s
  * @example const sink = new BufferSink(); writeHtml(report, checks, sink);
  */
 export function writeHtml(report: Report, checks: readonly CheckInfo[], sink: TextSink): void {
-  const clusters = clusterNumbers(report.findings);
-  const s = report.summary;
-  const groups = new Map<string, Report['requirements']>();
-  for (const r of report.requirements) {
-    const top = r.id.split('.')[0]!;
-    groups.set(top, [...(groups.get(top) ?? []), r]);
-  }
-  const matrix = [...groups.entries()]
-    .map(
-      ([top, reqs]) =>
-        `<h3>Requirement ${esc(top)}</h3><div class="matrix">${reqs
-          .map(
-            (r) =>
-              `<div class="req ${esc(r.status)}" title="${esc(`${r.id} ${r.title}: ${r.status}${r.checks.length ? ` (${r.checks.join(', ')})` : ''}`)}">${esc(r.id)}<br><small>${esc(r.status)}</small></div>`,
-          )
-          .join('')}</div>`,
-    )
-    .join('');
-  const counts = (st: string) => report.requirements.filter((r) => r.status === st).length;
-  const scopes = new Map<string, Set<string>>();
-  for (const f of report.findings) {
-    for (const [k, v] of Object.entries(f.scope))
-      scopes.set(k, (scopes.get(k) ?? new Set()).add(v));
-  }
-  const errors = report.errors.length
-    ? `<table><thead><tr><th>provider</th><th>scope</th><th>types</th><th>operation</th><th>message</th></tr></thead><tbody>${report.errors
-        .map(
-          (e) =>
-            `<tr><td>${esc(e.provider)}</td><td class="id">${esc(formatScope(e.scope))}${e.resourceId ? `<br>${esc(e.resourceId)}` : ''}</td><td>${esc(e.types.join(', '))}</td><td>${esc(e.operation ?? '')}</td><td>${esc(e.message)}</td></tr>`,
-        )
-        .join('')}</tbody></table>`
-    : '<p>None: everything in scope was read.</p>';
-  const skipped = Object.entries(report.skipped);
-  const FINDING_ROWS = '\u0000rows\u0000';
-  const page = `<!doctype html>
+  const facets = findingFacets(report.findings);
+  const link = checkLinker(new Set([...facets.checks.keys(), ...checks.map((c) => c.id)]));
+  sink.write(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
+<meta http-equiv="Content-Security-Policy" content="${CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>pci-posture report ${esc(report.runId)}</title><style>${STYLE}</style></head>
-<body><header><h1>PCI DSS ${esc(report.framework.version)} posture report</h1>
-<div class="meta">Run <code>${esc(report.runId)}</code> · evidence collected ${esc(report.collectedAt)} · report generated ${esc(report.generatedAt)} · ${esc(report.tool.name)} ${esc(report.tool.version)}</div>
-<div class="banner ${report.complete ? 'complete' : 'incomplete'}">${
-    report.complete
-      ? 'Complete: every resource in scope was read.'
-      : `Incomplete: ${report.errors.length} collection error(s). Checks over what could not be read are ERROR, never PASS.`
-  }</div></header>
-<main>
-<h2>Summary</h2><div class="cards">${(['PASS', 'FAIL', 'ERROR', 'WAIVED'] as const)
-    .map((k) => `<div class="card s-${k}"><b>${s[k]}</b>${k}</div>`)
-    .join('')}</div>
-<h2>Requirement matrix</h2>
-<p class="legend"><span class="s-FAIL">FAIL ${counts('FAIL')}</span><span class="s-ERROR">ERROR ${counts('ERROR')}</span><span class="s-PASS">PASS ${counts('PASS')}</span><span>NOT TESTED ${counts('NOT_TESTED')}</span><span>MANUAL ${counts('MANUAL')} (no automated check: evidence must come from people and records)</span></p>
-${matrix}
-<h2>Findings (<span id="shown">${report.findings.length}</span> of ${report.findings.length})</h2>
-<form class="filters" id="filters" onsubmit="return false">${options(
-    'status',
-    'status',
-    report.findings.map((f) => f.status),
-  )}${options(
-    'severity',
-    'severity',
-    report.findings.map((f) => f.severity),
-  )}${options(
-    'provider',
-    'provider',
-    report.findings.map((f) => f.provider),
-  )}${options('cluster', 'cluster', clusters.keys(), (c) => clusters.get(c) ?? '')}<label>search <input type="search" name="q"></label></form>
-<table id="findings"><thead><tr><th>status</th><th>severity</th><th>check</th><th>resource</th><th>finding</th></tr></thead><tbody>
-${FINDING_ROWS}
-</tbody></table>
-<h2>Checks: why they matter, how to fix a failure</h2>${checksSection(report, checks)}
-<h2>Scope</h2><ul>${[...scopes.entries()]
-    .map(([k, v]) => `<li><b>${esc(k)}</b>: ${[...v].sort().map(esc).join(', ')}</li>`)
-    .join('')}</ul>
-<p>System namespaces not evaluated (${esc(report.options.systemNamespaces.join(', '))}): ${
-    skipped.length
-      ? skipped.map(([c, ns]) => `<code>${esc(c)}</code>: ${ns.map(esc).join(', ')}`).join('; ')
-      : 'none present'
-  }.</p>
-<h2>Collection errors</h2>${errors}
-<h2>Check options</h2><pre>${esc(JSON.stringify(report.options, null, 2))}</pre>
-<h2>Chain</h2><p>${
-    report.previous
-      ? `Previous run <code>${esc(report.previous.runId)}</code>, whose <code>SHA256SUMS</code> has SHA-256 <code>${esc(report.previous.sha256sumsDigest)}</code>.`
-      : 'First run of this archive.'
-  }</p>
-<section class="verify"><h2>Verify this report</h2>
-<p>In this run's folder, with the archive's public key (check its fingerprint against the one published out of band):</p>
-<pre>sha256sum -c SHA256SUMS
-openssl dgst -sha256 -verify ../../../../../signing-public-key.pem -signature SHA256SUMS.sig SHA256SUMS
-# or, for the whole archive and its chain:
-npx pci-posture verify &lt;archive&gt; --public-key &lt;archive&gt;/signing-public-key.pem</pre></section>
-</main><script>${SCRIPT}</script></body></html>
-`;
-  const [top, bottom] = page.split(FINDING_ROWS) as [string, string];
-  sink.write(top);
-  for (const f of report.findings) sink.write(`${findingRow(f, clusters)}\n`);
-  sink.write(bottom);
+<title>PCI DSS posture report ${esc(report.runId)}</title><style>${STYLE}</style></head>
+<body>${header(report)}
+<main class="wrap">
+`);
+  sink.write(changesSection(report.changes, link));
+  sink.write(trendSection(report.trend));
+  sink.write(matrixSection(report.requirements, link));
+  sink.write(coverageSection(report.requirements, link));
+  sink.write(findingsHead(report, facets));
+  writeFindingRows(report.findings, facets.cluster, sink);
+  sink.write(FINDINGS_TAIL);
+  sink.write(checksSection(facets, checks));
+  sink.write(scopeSection(report));
+  sink.write(errorsSection(report));
+  sink.write(optionsSection(report));
+  sink.write(verifySection(report));
+  sink.write(`</main><script>${SCRIPT}</script></body></html>\n`);
 }

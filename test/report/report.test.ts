@@ -126,7 +126,7 @@ describe('report.html', () => {
     }
     expect(html).toContain('Incomplete: 1 collection error(s)');
     expect(html).toContain('PERMISSION_DENIED');
-    expect(html).toContain('<summary>evidence</summary>');
+    expect(html).toContain('<summary>evidence and remediation</summary>');
     expect(html).toContain('<b>Remediation:</b> Disable public access');
     expect((html.match(/class="req /g) ?? []).length).toBe(280);
   });
