@@ -2,15 +2,19 @@
  * Drift: what changed between the previous run of an archive and this one. Pure: it compares
  * two runs' findings, collection errors and resource lists.
  */
-import type { CollectionError } from '../../checks/types.ts';
+import type { CollectionError, Scope } from '../../checks/types.ts';
 import type { Changes, FindingRef, ResourceRef } from '../report/report.ts';
 import type { Finding } from './evaluate.ts';
+import { contextScope, scopeCovers } from './scope.ts';
+
+/** A resource as drift compares it: its identity and its scope (to tell removed from unreadable). */
+export type ScopedResourceRef = ResourceRef & { scope: Scope };
 
 /** One side of the comparison: a run's findings, errors and the resources it read. */
 export interface RunState {
   findings: readonly Finding[];
   errors: readonly CollectionError[];
-  resources: readonly ResourceRef[];
+  resources: readonly ScopedResourceRef[];
 }
 
 const key = (checkId: string, resourceId: string) => `${checkId}\u0000${resourceId}`;
@@ -45,9 +49,25 @@ function errorKey(e: CollectionError): string {
 
 const resourceKey = (r: ResourceRef) => `${r.type}\u0000${r.id}`;
 
+const refOnly = ({ provider, type, id }: ResourceRef): ResourceRef => ({ provider, type, id });
+
+/**
+ * True when a collection error of this run covers a resource of that type, id and scope: the
+ * resource may still exist, it just could not be read.
+ */
+function unreadable(errors: readonly CollectionError[], r: ScopedResourceRef): boolean {
+  return errors.some(
+    (e) =>
+      e.types.includes(r.type) &&
+      (e.resourceId !== undefined ? e.resourceId === r.id : scopeCovers(e.scope, contextScope(r))),
+  );
+}
+
 /**
  * The changes from `before` (the previous run, `since`) to `now`. Findings are matched by
- * (checkId, resourceId); every list keeps the findings' order (checkId, then resourceId).
+ * (checkId, resourceId); every list keeps the findings' order (checkId, then resourceId). A
+ * failure or resource that is gone while a collection error of `now` covers it is not resolved
+ * or removed: it could not be read (never a false "fixed").
  *
  * @example
  * const changes = computeChanges('2026-11-25T020000Z-0001', previousState, currentState);
@@ -68,7 +88,10 @@ export function computeChanges(since: string, before: RunState, now: RunState): 
     if (f.status !== 'FAIL') continue;
     const current = nowByKey.get(key(f.checkId, f.resourceId));
     if (current?.status === 'FAIL') continue;
-    if (current?.status === 'ERROR') unverifiedFailures.push(ref(f, current));
+    const lostSight =
+      current === undefined &&
+      unreadable(now.errors, { ...f, type: f.resourceType, id: f.resourceId });
+    if (current?.status === 'ERROR' || lostSight) unverifiedFailures.push(ref(f, current));
     else resolvedFailures.push(ref(f, current));
   }
   const knownErrors = new Set(before.errors.map(errorKey));
@@ -81,7 +104,10 @@ export function computeChanges(since: string, before: RunState, now: RunState): 
     resolvedFailures,
     unverifiedFailures,
     newErrors,
-    newResources: now.resources.filter((r) => !beforeResources.has(resourceKey(r))),
-    removedResources: before.resources.filter((r) => !nowResources.has(resourceKey(r))),
+    newResources: now.resources.filter((r) => !beforeResources.has(resourceKey(r))).map(refOnly),
+    // A resource that a collection error now hides is not known to be removed.
+    removedResources: before.resources
+      .filter((r) => !nowResources.has(resourceKey(r)) && !unreadable(now.errors, r))
+      .map(refOnly),
   };
 }

@@ -32,7 +32,17 @@ const error = (project: string, message = 'PERMISSION_DENIED: req 1'): Collectio
   message,
 });
 
-const res = (id: string) => ({ provider: 'aws', type: 'aws.eks.cluster', id });
+const SCOPE = { account: '111122223333', region: 'eu-west-1' };
+const res = (id: string) => ({ provider: 'aws', type: 'aws.eks.cluster', id, scope: SCOPE });
+
+/** The EKS listing of the finding's account and region failed. */
+const eksDenied: CollectionError = {
+  provider: 'aws',
+  scope: SCOPE,
+  types: ['aws.eks.cluster', 'aws.eks.nodegroup'],
+  operation: 'eks:ListClusters',
+  message: 'AccessDeniedException',
+};
 
 const state = (s: Partial<RunState>): RunState => ({
   findings: [],
@@ -141,6 +151,36 @@ describe('computeChanges', () => {
       'aws.eks.nodegroup a',
     ]);
     expect(changes.removedResources.map((r) => r.id)).toEqual(['a']);
+  });
+
+  it('does not call a failure resolved, or its resource removed, when this run could not read it', () => {
+    const changes = computeChanges(
+      'prev',
+      state({ findings: [finding('c1', 'r1', 'FAIL')], resources: [res('r1'), res('r2')] }),
+      state({ errors: [eksDenied] }),
+    );
+    expect(changes.resolvedFailures).toEqual([]);
+    expect(changes.unverifiedFailures.map((f) => [f.resourceId, f.status])).toEqual([['r1', null]]);
+    expect(changes.removedResources).toEqual([]);
+  });
+
+  it.each([
+    ['another region', { ...eksDenied, scope: { ...SCOPE, region: 'us-east-1' } }],
+    ['another type', { ...eksDenied, types: ['aws.iam.policy'] }],
+    ['another resource', { ...eksDenied, resourceId: 'r9' }],
+  ])('still calls it resolved and removed when the error is about %s', (_, err) => {
+    const changes = computeChanges(
+      'prev',
+      state({ findings: [finding('c1', 'r1', 'FAIL')], resources: [res('r1')] }),
+      state({ errors: [err] }),
+    );
+    expect(changes.resolvedFailures.map((f) => f.resourceId)).toEqual(['r1']);
+    expect(changes.removedResources.map((r) => r.id)).toEqual(['r1']);
+  });
+
+  it('lists resources without their scope', () => {
+    const changes = computeChanges('prev', state({}), state({ resources: [res('n')] }));
+    expect(changes.newResources).toEqual([{ provider: 'aws', type: 'aws.eks.cluster', id: 'n' }]);
   });
 
   it('finds nothing between two identical runs', () => {
