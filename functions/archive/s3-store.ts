@@ -77,7 +77,7 @@ function normalisePrefix(prefix: string): string {
  * @example parseS3Url('s3://audit-archive/pci-posture') // { bucket: 'audit-archive', prefix: 'pci-posture/' }
  */
 export function parseS3Url(url: string): { bucket: string; prefix: string } {
-  const m = /^s3:\/\/([^/]*)\/?(.*)$/.exec(url);
+  const m = /^s3:\/\/([^/]*)\/?(.*)$/i.exec(url);
   if (!m?.[1]) {
     throw new UsageError(
       `"${url}" is not an S3 archive URL: write it as s3://<bucket> or s3://<bucket>/<prefix>`,

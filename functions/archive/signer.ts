@@ -7,6 +7,7 @@ import {
   createPrivateKey,
   createPublicKey,
   sign as cryptoSign,
+  verify as cryptoVerify,
   generateKeyPairSync,
   type KeyObject,
 } from 'node:crypto';
@@ -50,6 +51,20 @@ export function publicKeyFingerprint(pem: string | KeyObject): string {
  */
 export function sha256Hex(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex');
+}
+
+/**
+ * True when `signature` (DER ECDSA P-256 / SHA-256) over `data` verifies with `key`; a malformed
+ * signature is simply false.
+ *
+ * @example signatureVerifies(readFileSync('SHA256SUMS'), readFileSync('SHA256SUMS.sig'), key)
+ */
+export function signatureVerifies(data: Buffer, signature: Buffer, key: KeyObject): boolean {
+  try {
+    return cryptoVerify('sha256', data, { key, dsaEncoding: 'der' }, signature);
+  } catch {
+    return false;
+  }
 }
 
 /**

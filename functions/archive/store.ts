@@ -18,6 +18,29 @@ import {
 import { join } from 'node:path';
 import { RunFailure } from '../errors.ts';
 
+/** The archive's public key, at its root. */
+export const PUBLIC_KEY_FILE = 'signing-public-key.pem';
+
+/** A run id: the write time `YYYY-MM-DDTHHMMSSZ` (UTC) and a hex suffix. */
+const RUN_ID = /^(\d{4})-(\d{2})-(\d{2})T\d{6}Z-[0-9a-f]{4,}$/;
+
+/**
+ * What is wrong with a run folder's name or place, or `undefined` when it is a run id filed
+ * under its own date (`reports/YYYY/MM/DD/<runId>`). Writers ignore other folders; `verify`
+ * names them.
+ *
+ * @example runFolderProblem({ runId: 'notes', path: 'reports/2026/11/26/notes' }) // '"notes" is not a run id ...'
+ */
+export function runFolderProblem(run: RunRef): string | undefined {
+  const m = RUN_ID.exec(run.runId);
+  if (!m) return `"${run.runId}" is not a run id (YYYY-MM-DDTHHMMSSZ-<hex>): not a run folder`;
+  const expected = `reports/${m[1]}/${m[2]}/${m[3]}/${run.runId}`;
+  if (run.path !== expected) {
+    return `filed under ${run.path}, but its run id dates it to ${expected}`;
+  }
+  return undefined;
+}
+
 /** A run folder inside an archive. */
 export interface RunRef {
   runId: string;
@@ -31,7 +54,10 @@ export type FileBody = Buffer | readonly Buffer[];
 export interface ArchiveStore {
   /** Where the archive is, for messages. */
   readonly location: string;
-  /** Every run folder, sorted by runId (oldest first). */
+  /**
+   * Every folder at run depth (four levels below `reports/`), sorted by name (oldest run first), including
+   * any that are not proper run folders ({@link runFolderProblem} tells).
+   */
   listRuns(): Promise<RunRef[]>;
   /** The names of the files in a run folder. */
   listRunFiles(run: RunRef): Promise<string[]>;

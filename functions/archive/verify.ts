@@ -2,29 +2,44 @@
  * Verification of run folders and whole archives: every artifact's digest, the signature over
  * `SHA256SUMS`, no unlisted files, and the hash chain between consecutive runs (oldest first).
  */
-import { createPublicKey, verify as cryptoVerify, type KeyObject } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { UsageError } from '../errors.ts';
-import { sha256Hex } from './signer.ts';
-import { type ArchiveStore, LocalFolderStore, type RunRef } from './store.ts';
+import { sha256Hex, signatureVerifies } from './signer.ts';
+import {
+  type ArchiveStore,
+  LocalFolderStore,
+  PUBLIC_KEY_FILE,
+  type RunRef,
+  runFolderProblem,
+} from './store.ts';
 import { parseSha256sums, SIGNATURE_FILES } from './sums.ts';
+
+/**
+ * A run's signature: `valid` (verifies with the key), `invalid` (does not, or signature files
+ * were removed after signing), `missing` (the run never got as far as its signature).
+ */
+export type SignatureState = 'valid' | 'invalid' | 'missing';
 
 /** What was found in one run. */
 export interface RunCheck {
   runId: string;
   location: string;
-  /** Each problem names the file it is about. Empty when the run is intact. */
+  /** Each problem names the file (or `folder`) it is about. Empty when the run is intact. */
   problems: string[];
   /** `report.json.previous`, when it could be read. */
   previous?: { runId: string; sha256sumsDigest: string } | null;
   sumsDigest?: string;
-  /** Both `SHA256SUMS` and `SHA256SUMS.sig` are present (whether the signature verifies or not). */
-  signed: boolean;
+  signature: SignatureState;
+  /** Not a run id filed under its own date: never an excusable incomplete run. */
+  misplaced: boolean;
 }
 
 export interface VerifyResult {
   ok: boolean;
+  /** An archive (every run and the chain) or one run folder. */
+  mode: 'archive' | 'run';
   runs: RunCheck[];
   /** Problems with the links between runs. */
   chain: string[];
@@ -51,7 +66,7 @@ export function loadPublicKey(source: string, pem: string | Buffer): KeyObject {
 }
 
 /**
- * Checks one run folder: digests, the signature, unlisted or missing files.
+ * Checks one run folder: its place, the signature, every digest, unlisted or missing files.
  *
  * @example const check = await verifyRun(store, run, key);
  */
@@ -61,26 +76,40 @@ export async function verifyRun(
   key: KeyObject,
 ): Promise<RunCheck> {
   const location = `${store.location}/${run.path}`;
-  const result: RunCheck = { runId: run.runId, location, problems: [], signed: false };
+  const placement = runFolderProblem(run);
+  const result: RunCheck = {
+    runId: run.runId,
+    location,
+    problems: [],
+    signature: 'missing',
+    misplaced: placement !== undefined,
+  };
   const problem = (file: string, what: string) => result.problems.push(`${file}: ${what}`);
-  const files = await store.listRunFiles(run);
-  const sums = await store.readRunFile(run, 'SHA256SUMS');
-  const sig = await store.readRunFile(run, 'SHA256SUMS.sig');
+  if (placement) problem('folder', placement);
+  const files = new Set(await store.listRunFiles(run));
+  const read = (name: string) => (files.has(name) ? store.readRunFile(run, name) : undefined);
+  // Writers put SHA256SUMS, then SHA256SUMS.sig, then SHA256SUMS.sig.json: a later file without
+  // an earlier one was removed after the run was signed.
+  const sums = await read('SHA256SUMS');
   if (!sums) {
-    problem('SHA256SUMS', 'missing: the run is incomplete or was tampered with');
+    if (files.has('SHA256SUMS.sig') || files.has('SHA256SUMS.sig.json')) {
+      result.signature = 'invalid';
+      problem('SHA256SUMS', 'missing, though the run was signed: removed after it was written');
+    } else problem('SHA256SUMS', 'missing: the run was never completed (not signed)');
     return result;
   }
   result.sumsDigest = sha256Hex(sums);
-  result.signed = sig !== undefined;
-  if (!sig) problem('SHA256SUMS.sig', 'missing: the run is not signed (incomplete run)');
+  const sig = await read('SHA256SUMS.sig');
+  if (!sig) {
+    if (files.has('SHA256SUMS.sig.json')) {
+      result.signature = 'invalid';
+      problem('SHA256SUMS.sig', 'missing, though SHA256SUMS.sig.json shows the run was signed');
+    } else
+      problem('SHA256SUMS.sig', 'missing: the run is not signed (cut off before its signature)');
+  } else if (signatureVerifies(sums, sig, key)) result.signature = 'valid';
   else {
-    let good = false;
-    try {
-      good = cryptoVerify('sha256', sums, { key, dsaEncoding: 'der' }, sig);
-    } catch {
-      good = false;
-    }
-    if (!good) problem('SHA256SUMS.sig', 'signature does not verify with the given public key');
+    result.signature = 'invalid';
+    problem('SHA256SUMS.sig', 'signature does not verify with the given public key');
   }
   const parsed = parseSha256sums(sums.toString('utf8'));
   if ('problem' in parsed) {
@@ -88,47 +117,49 @@ export async function verifyRun(
     return result;
   }
   const listed = new Set(parsed.entries.map(([n]) => n));
+  let report: Buffer | undefined;
   for (const [name, digest] of parsed.entries) {
-    const data = await store.readRunFile(run, name);
+    const data = await read(name);
     if (!data) problem(name, 'listed in SHA256SUMS but missing');
     else if (sha256Hex(data) !== digest)
       problem(name, 'content changed: its SHA-256 does not match SHA256SUMS');
+    if (name === 'report.json') report = data;
   }
   for (const name of files) {
     if (!listed.has(name) && !SIGNATURE_FILES.includes(name)) {
       problem(name, 'not listed in SHA256SUMS');
     }
   }
-  const report = listed.has('report.json')
-    ? await store.readRunFile(run, 'report.json')
-    : undefined;
-  if (!report) problem('report.json', 'missing');
-  else {
-    try {
-      const parsedReport = JSON.parse(report.toString('utf8')) as {
-        runId?: unknown;
-        previous?: RunCheck['previous'];
-      };
-      if (parsedReport.runId !== run.runId) {
-        problem(
-          'report.json',
-          `names run ${String(parsedReport.runId)}, but sits in folder ${run.runId}`,
-        );
-      }
-      result.previous = parsedReport.previous ?? null;
-    } catch {
-      problem('report.json', 'is not valid JSON');
+  if (!report) {
+    if (!listed.has('report.json')) problem('report.json', 'missing');
+    return result;
+  }
+  try {
+    const parsedReport = JSON.parse(report.toString('utf8')) as {
+      runId?: unknown;
+      previous?: RunCheck['previous'];
+    };
+    if (parsedReport.runId !== run.runId) {
+      problem(
+        'report.json',
+        `names run ${String(parsedReport.runId)}, but sits in folder ${run.runId}`,
+      );
     }
+    result.previous = parsedReport.previous ?? null;
+  } catch {
+    problem('report.json', 'is not valid JSON');
   }
   return result;
 }
 
 /**
- * Checks the links between runs sorted oldest first. A run's predecessor must be the run just
- * before it, with the digest of its `SHA256SUMS`. The oldest run may name a predecessor that
- * retention removed: that is a note, not a failure.
+ * Checks the links between runs sorted oldest first. The chain is made of the validly signed
+ * runs and every run a later run names; a run's predecessor must be the chain run just before
+ * it, with the digest of its `SHA256SUMS`. Runs never signed that no run names were cut off
+ * (writers link past them): they are returned as `incomplete`. The oldest run may name a
+ * predecessor that is no longer in the archive: that is a note, not a failure.
  *
- * @example const { problems, notes } = verifyChain(runChecks);
+ * @example const { problems, notes, incomplete } = verifyChain(runChecks);
  */
 export function verifyChain(all: readonly RunCheck[]): {
   problems: string[];
@@ -137,35 +168,37 @@ export function verifyChain(all: readonly RunCheck[]): {
 } {
   const problems: string[] = [];
   const notes: string[] = [];
-  // A run that was never signed and that no run links to was cut off before its signature: it
-  // is not part of the chain (writers link past it). One that a later run names lost its
-  // signature after that run was written.
   const named = new Map<string, string>();
-  for (const r of all) if (r.previous) named.set(r.previous.runId, r.runId);
-  const incomplete: string[] = [];
+  for (const r of all)
+    if (r.previous && !named.has(r.previous.runId)) named.set(r.previous.runId, r.runId);
+  const incomplete = all
+    .filter((r) => r.signature === 'missing' && !r.misplaced && !named.has(r.runId))
+    .map((r) => r.runId);
   for (const r of all) {
-    if (r.signed) continue;
     const by = named.get(r.runId);
-    if (by) {
+    if (by && r.signature !== 'valid') {
       problems.push(
-        `${r.runId}: ${by} names it as its previous run, but it has no signature now (removed after ${by} was written)`,
+        `${r.runId}: ${by} names it as its previous run, but its signature ${r.signature === 'missing' ? 'is missing' : 'does not verify'} now (changed after ${by} was written)`,
       );
-    } else incomplete.push(r.runId);
+    }
   }
-  const runs = all.filter((r) => !incomplete.includes(r.runId));
-  const ids = new Set(all.map((r) => r.runId));
+  // Runs with a bad signature that nothing names are already failed on their own.
+  const runs = all.filter((r) => r.signature === 'valid' || named.has(r.runId));
+  const ids = new Set(runs.map((r) => r.runId));
   const namedBy = new Map<string, string[]>();
   runs.forEach((run, i) => {
     const prev = run.previous;
     if (prev === undefined) return; // report.json unreadable: already a problem of that run
     if (prev) namedBy.set(prev.runId, [...(namedBy.get(prev.runId) ?? []), run.runId]);
+    if (prev && prev.runId >= run.runId) {
+      problems.push(`${run.runId}: names previous run ${prev.runId}, which is not older than it`);
+      return;
+    }
     if (i === 0) {
       if (prev === null) notes.push(`chain starts at ${run.runId} (the archive's first run)`);
-      else if (ids.has(prev.runId)) {
-        problems.push(`${run.runId}: names previous run ${prev.runId}, which is newer than it`);
-      } else {
+      else {
         notes.push(
-          `chain starts at ${run.runId}; its predecessor ${prev.runId} is not in this archive (removed by retention)`,
+          `chain starts at ${run.runId}; its predecessor ${prev.runId} is not in this archive (removed when its retention ended, or this is a partial copy)`,
         );
       }
       return;
@@ -195,8 +228,8 @@ export function verifyChain(all: readonly RunCheck[]): {
 }
 
 /**
- * Where a PATH points: a whole archive, or one run folder inside one (four levels below the
- * archive root, `reports/YYYY/MM/DD/<runId>`).
+ * Where a PATH points: a whole archive, or one run folder inside one (`reports/YYYY/MM/DD/<runId>`
+ * below the archive root).
  *
  * @example const { store, only } = await resolvePath('archive/reports/2026/11/26/2026-11-26T020311Z-7f3a');
  */
@@ -207,8 +240,9 @@ export async function resolvePath(given: string): Promise<{ store: ArchiveStore;
   }
   if (existsSync(join(path, 'SHA256SUMS')) || existsSync(join(path, 'report.json'))) {
     const runId = basename(path);
-    // reports/YYYY/MM/DD/<runId>: the archive root is four levels up.
-    const root = dirname(dirname(dirname(dirname(path))));
+    // <archive>/reports/YYYY/MM/DD/<runId>: the archive root is five levels up (a folder
+    // anywhere else is named by verifyRun as not filed where a run belongs).
+    const root = dirname(dirname(dirname(dirname(dirname(path)))));
     const rel = relative(root, path);
     return { store: new LocalFolderStore(root), only: { runId, path: rel } };
   }
@@ -244,6 +278,11 @@ export async function verifyArchive(
   options: VerifyOptions = {},
 ): Promise<VerifyResult> {
   const runs = options.only ? [options.only] : await store.listRuns();
+  if (runs.length === 0 && !(await store.readRootFile(PUBLIC_KEY_FILE))) {
+    throw new UsageError(
+      `${store.location}: not an archive: no runs under reports/ and no ${PUBLIC_KEY_FILE} (check the path or prefix)`,
+    );
+  }
   const checks = await mapInOrder(
     runs,
     options.concurrency ?? 8,
@@ -251,11 +290,18 @@ export async function verifyArchive(
     (done) => options.onProgress?.(done, runs.length),
   );
   const chain = options.only
-    ? { problems: [], notes: [], incomplete: checks.filter((c) => !c.signed).map((c) => c.runId) }
+    ? {
+        problems: [],
+        notes: [],
+        incomplete: checks
+          .filter((c) => c.signature === 'missing' && !c.misplaced)
+          .map((c) => c.runId),
+      }
     : verifyChain(checks);
   const empty = runs.length === 0 ? [`${store.location}: no runs found under reports/`] : [];
   const excused = new Set(options.allowIncomplete && !options.only ? chain.incomplete : []);
   return {
+    mode: options.only ? 'run' : 'archive',
     ok:
       empty.length === 0 &&
       chain.problems.length === 0 &&

@@ -2,7 +2,7 @@
  * Writes one signed run into an archive: the report in three forms, the redacted inventory,
  * `SHA256SUMS` over them and its signature, linked to the newest run already there.
  */
-import { createPublicKey, randomBytes } from 'node:crypto';
+import { createPublicKey, type KeyObject, randomBytes } from 'node:crypto';
 import { ALL_CHECKS } from '../../checks/registry.ts';
 import { computeChanges } from '../engine/drift.ts';
 import type { Evaluation } from '../engine/evaluate.ts';
@@ -21,15 +21,24 @@ import {
 } from '../report/report.ts';
 import { BufferSink, type TextSink } from '../report/sink.ts';
 import { readPreviousRun } from './previous-run.ts';
-import { publicKeyFingerprint, type Signer, sha256Hex } from './signer.ts';
-import { type ArchiveStore, type FileBody, type RunRef, runPath } from './store.ts';
+import { publicKeyFingerprint, type Signer, sha256Hex, signatureVerifies } from './signer.ts';
+import {
+  type ArchiveStore,
+  type FileBody,
+  PUBLIC_KEY_FILE,
+  type RunRef,
+  runFolderProblem,
+  runPath,
+} from './store.ts';
 import { sha256sums } from './sums.ts';
 
-export const PUBLIC_KEY_FILE = 'signing-public-key.pem';
+export { PUBLIC_KEY_FILE } from './store.ts';
 
 const CHECK_INFO = ALL_CHECKS.map((c) => c.meta);
 
 /** The run ids are the write time `YYYY-MM-DDTHHMMSSZ` plus a short random hex suffix. */
+const TIME_PART_LENGTH = 'YYYY-MM-DDTHHMMSSZ'.length;
+
 function timePart(date: Date): string {
   return date
     .toISOString()
@@ -38,8 +47,9 @@ function timePart(date: Date): string {
 }
 
 /**
- * A runId for a run written at `date` that sorts after `newest` (runIds sort in time order, even
- * for two runs in the same second).
+ * A runId for a run written at `date` that sorts after `newest` when that run was written in the
+ * same second (runIds sort in time order). It always carries `date`'s own time, so the run is
+ * filed under its own date.
  *
  * @example makeRunId(new Date('2026-11-26T02:03:11Z')) // '2026-11-26T020311Z-7f3a'
  */
@@ -49,46 +59,37 @@ export function makeRunId(
   random = randomBytes(2).toString('hex'),
 ): string {
   let id = `${timePart(date)}-${random}`;
-  if (newest && id <= newest) {
-    const cut = newest.lastIndexOf('-');
-    const suffix = newest.slice(cut + 1);
-    const next = (Number.parseInt(suffix, 16) + 1).toString(16).padStart(suffix.length, '0');
-    id = `${newest.slice(0, cut)}-${next}`;
-  }
+  // One more hex digit after the newest id sorts right after it (an incremented suffix would
+  // not: 'fffff' + 1 = '100000' sorts before '2368').
+  if (newest?.startsWith(`${timePart(date)}-`) && id <= newest) id = `${newest}0`;
   return id;
 }
 
 /**
- * The newest complete run (the greatest runId that has a signature) and the digest of its
- * `SHA256SUMS`, or `null` for an empty archive.
+ * The chain head: the newest run whose `SHA256SUMS` signature verifies with the archive key,
+ * with that `SHA256SUMS`. Newer runs that are not (cut off before their signature, or not
+ * signed with this key) are skipped, and named in `skipped`: the new run links past them.
  *
- * @example const previous = await chainHead(store);
- */
-export async function chainHead(
-  store: ArchiveStore,
-  runs?: readonly RunRef[],
-): Promise<PreviousRun | null> {
-  const head = await chainHeadRun(store, runs);
-  return head && { runId: head.run.runId, sha256sumsDigest: sha256Hex(head.sums) };
-}
-
-/**
- * The newest complete run (the greatest runId that has a signature) with its `SHA256SUMS`.
- *
- * @example const head = await chainHeadRun(store); // { run, sums } or null
+ * @example const { head, skipped } = await chainHeadRun(store, runs, archiveKey);
  */
 export async function chainHeadRun(
   store: ArchiveStore,
-  runs?: readonly RunRef[],
-): Promise<{ run: RunRef; sums: Buffer } | null> {
-  runs ??= await store.listRuns();
+  runs: readonly RunRef[],
+  key: KeyObject,
+): Promise<{ head: { run: RunRef; sums: Buffer } | null; skipped: string[] }> {
+  const skipped: string[] = [];
   for (const run of [...runs].reverse()) {
     const files = await store.listRunFiles(run);
-    if (!files.includes('SHA256SUMS.sig')) continue;
+    if (!files.includes('SHA256SUMS.sig')) {
+      skipped.push(`${run.runId} (never signed: cut off mid-way, or planted)`);
+      continue;
+    }
     const sums = await store.readRunFile(run, 'SHA256SUMS');
-    if (sums) return { run, sums };
+    const sig = await store.readRunFile(run, 'SHA256SUMS.sig');
+    if (sums && sig && signatureVerifies(sums, sig, key)) return { head: { run, sums }, skipped };
+    skipped.push(`${run.runId} (its signature does not verify with the archive key)`);
   }
-  return null;
+  return { head: null, skipped };
 }
 
 /** Refuses a signer whose public key is not the archive's; records it for a new archive. */
@@ -120,16 +121,13 @@ async function previousHistory(
 ): Promise<{ changes: Changes | ChangesUnavailable; trend: TrendPoint[] }> {
   const since = head.run.runId;
   const previous = await readPreviousRun(store, head.run, head.sums);
-  if ('unavailable' in previous)
-    return { changes: { since, unavailable: previous.unavailable }, trend: [] };
+  if (!previous.state) {
+    return { changes: { since, unavailable: previous.unavailable }, trend: previous.trend };
+  }
   const now = {
     findings: evaluation.findings,
     errors: evaluation.errors,
-    resources: evaluation.inventory.resources.map((r) => ({
-      provider: r.provider,
-      type: r.type,
-      id: r.id,
-    })),
+    resources: evaluation.inventory.resources,
   };
   return { changes: computeChanges(since, previous.state, now), trend: previous.trend };
 }
@@ -183,8 +181,15 @@ async function writeLockedRun(input: WriteRunInput): Promise<WrittenRun> {
   const inventory = evaluation.inventory;
   const now = input.now ?? new Date();
   await checkArchiveKey(store, signer);
-  const runs = await store.listRuns();
-  const head = await chainHeadRun(store, runs);
+  // Only proper run folders count; `verify` names anything else found at run depth.
+  const runs = (await store.listRuns()).filter((r) => !runFolderProblem(r));
+  const archiveKey = createPublicKey(await signer.publicKeyPem());
+  const { head, skipped } = await chainHeadRun(store, runs, archiveKey);
+  if (head && head.run.runId.slice(0, TIME_PART_LENGTH) > timePart(now)) {
+    throw new RunFailure(
+      `the archive's newest run ${head.run.runId} is dated after this run's time ${timePart(now)}: check this machine's clock (runIds must sort in time order)`,
+    );
+  }
   const runId = makeRunId(now, runs.at(-1)?.runId);
   const run: RunRef = { runId, path: runPath(runId, now) };
   const history = head ? await previousHistory(store, head, evaluation) : undefined;
@@ -228,5 +233,9 @@ async function writeLockedRun(input: WriteRunInput): Promise<WrittenRun> {
     ['SHA256SUMS.sig', signed.signature],
     ['SHA256SUMS.sig.json', Buffer.from(`${JSON.stringify(signed.info, null, 2)}\n`)],
   ]);
-  return { run, report, location: `${store.location}/${run.path}`, warnings: [] };
+  const warnings = skipped.map(
+    (s) =>
+      `not linked to the newer run ${s}; this run links to ${head?.run.runId ?? 'no earlier run'}. Run \`pci-posture verify\` on the archive.`,
+  );
+  return { run, report, location: `${store.location}/${run.path}`, warnings };
 }

@@ -78,7 +78,23 @@ function failOnExit(run: WrittenRun, failOn: FailOn): 0 | 1 {
   return 0;
 }
 
-function summary(run: WrittenRun, io: Io, publicKey: string): void {
+/**
+ * How to verify the archive `out` signed by `signer`: the KMS key for KMS, else the archive's
+ * public key file (for S3, a local copy of it).
+ */
+function verifyHint(out: string, signer: Signer): { publicKey: string; verify: string } {
+  const publicKey = `${out}/${PUBLIC_KEY_FILE}`;
+  const verify = `npx pci-posture verify ${out}`;
+  if (signer.keyId.startsWith('arn:'))
+    return { publicKey, verify: `${verify} --kms-key-id ${signer.keyId}` };
+  if (!isS3(out)) return { publicKey, verify: `${verify} --public-key ${publicKey}` };
+  return {
+    publicKey,
+    verify: `aws s3 cp ${publicKey} . && ${verify} --public-key ${PUBLIC_KEY_FILE}`,
+  };
+}
+
+function summary(run: WrittenRun, io: Io, hint: { publicKey: string; verify: string }): void {
   for (const w of run.warnings) io.stderr(`warning: ${w}\n`);
   const r = run.report;
   const s = r.summary;
@@ -90,9 +106,9 @@ function summary(run: WrittenRun, io: Io, publicKey: string): void {
       `Requirements: ${req('FAIL').length} FAIL, ${req('ERROR').length} ERROR, ${req('PASS').length} PASS, ${req('NOT_TESTED').length} NOT_TESTED, ${req('MANUAL').length} MANUAL (need manual evidence)`,
       ...(failing.length ? [`Failing requirements: ${failing.join(', ')}`] : []),
       `Run folder:  ${run.location}`,
-      `Report:      ${join(run.location, 'report.html')}`,
-      `Public key:  ${publicKey}`,
-      `Verify:      npx pci-posture verify ${run.location.slice(0, -run.run.path.length - 1)} --public-key ${publicKey}`,
+      `Report:      ${run.location}/report.html`,
+      `Public key:  ${hint.publicKey}`,
+      `Verify:      ${hint.verify}`,
       '',
     ].join('\n'),
   );
@@ -192,7 +208,7 @@ function program(io: Io, setExit: (code: number) => void, clients: Clients): Com
       const signer = LocalPemSigner.fromFile(privateKey);
       const { demoInventory } = await import('../demo/estate.ts');
       const run = await runEvaluation(demoInventory(), {}, out, signer, io, !!opts.quiet, clients);
-      summary(run, io, publicKey);
+      summary(run, io, verifyHint(out, signer));
       setExit(0);
     });
 
@@ -258,7 +274,7 @@ function program(io: Io, setExit: (code: number) => void, clients: Clients): Com
           clients,
           s3Options,
         );
-        summary(run, io, `${out}/${PUBLIC_KEY_FILE}`);
+        summary(run, io, verifyHint(out, signer));
         setExit(failOnExit(run, opts.failOn));
       },
     );

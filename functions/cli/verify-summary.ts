@@ -32,9 +32,14 @@ export function verifySummary(
   if (shown.length < problems.length) {
     lines.push(`      ... and ${problems.length - shown.length} more (--verbose lists every one)`);
   }
+  const why =
+    result.mode === 'run'
+      ? 'never signed (cut off mid-way, or planted)'
+      : 'never signed, and no later run links to it (cut off mid-way, or planted)';
+  const excused = options.allowIncomplete && result.mode === 'archive';
   for (const run of result.runs.filter((r) => incomplete.has(r.runId))) {
     lines.push(
-      `${options.allowIncomplete ? 'WARN' : 'FAIL'}  incomplete run ${run.location}: never signed, and no later run links to it (cut off mid-way, or planted): its files are not evidence`,
+      `${excused ? 'WARN' : 'FAIL'}  incomplete run ${run.location}: ${why}: its files are not evidence`,
     );
   }
   for (const n of result.notes) lines.push(`note  ${n}`);

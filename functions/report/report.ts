@@ -46,13 +46,16 @@ export interface Changes {
   newFailures: FindingRef[];
   /** FAIL in the previous run, now PASS or WAIVED, or gone with its resource (`status: null`). */
   resolvedFailures: FindingRef[];
-  /** FAIL in the previous run and ERROR now: no longer proven either way. */
+  /**
+   * FAIL in the previous run and not proven fixed now: ERROR now, or gone while a collection
+   * error of this run covers it (`status: null`).
+   */
   unverifiedFailures: FindingRef[];
   /** Collection errors that the previous run did not have (same provider, scope, types, operation). */
   newErrors: CollectionError[];
   /** Resources in this inventory and not in the previous one, by (type, id). */
   newResources: ResourceRef[];
-  /** Resources in the previous inventory and not in this one. */
+  /** Resources in the previous inventory and not in this one (and not hidden by a collection error of this run). */
   removedResources: ResourceRef[];
 }
 

@@ -3,7 +3,9 @@ import {
   appendFileSync,
   copyFileSync,
   cpSync,
+  mkdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   truncateSync,
   writeFileSync,
@@ -63,6 +65,12 @@ function copyArchive(name: string): { dir: string; runs: string[] } {
   const dir = join(root, name);
   cpSync(pristine, dir, { recursive: true });
   return { dir, runs: runPaths.map((p) => p.replace(pristine, dir)) };
+}
+
+/** What a writer that died before signing leaves: no SHA256SUMS.sig and no SHA256SUMS.sig.json. */
+function cutOffBeforeSignature(run: string): void {
+  rmSync(join(run, 'SHA256SUMS.sig'));
+  rmSync(join(run, 'SHA256SUMS.sig.json'));
 }
 
 async function verifyDir(dir: string, pem = pubPem) {
@@ -131,8 +139,11 @@ describe('a written run', () => {
   it('gets a runId that sorts after the newest run even within the same second', () => {
     const newest = '2026-11-26T020311Z-ffe0';
     expect(makeRunId(new Date('2026-11-26T02:03:11Z'), newest, '0001')).toBe(
-      '2026-11-26T020311Z-ffe1',
+      '2026-11-26T020311Z-ffe00',
     );
+    const longest = '2026-11-26T020311Z-fffff';
+    const next = makeRunId(new Date('2026-11-26T02:03:11Z'), longest, '2368');
+    expect(next > longest && next > '2026-11-26T020311Z-2368').toBe(true);
     expect(makeRunId(new Date('2026-11-26T02:03:12Z'), newest, '0001')).toBe(
       '2026-11-26T020312Z-0001',
     );
@@ -219,7 +230,7 @@ describe('verify', () => {
     rmSync(runs[0]!, { recursive: true });
     const r = await verifyDir(dir);
     expect(r.ok).toBe(true);
-    expect(r.notes[0]).toContain('not in this archive (removed by retention)');
+    expect(r.notes[0]).toContain('is not in this archive (removed when its retention ended');
   });
 
   it('fails every run with the wrong public key', async () => {
@@ -241,15 +252,67 @@ describe('verify', () => {
 
   it('fails a run that was never signed (cut off before its signature)', async () => {
     const { dir, runs } = copyArchive('unsigned');
-    rmSync(join(runs[2]!, 'SHA256SUMS.sig'));
+    cutOffBeforeSignature(runs[2]!);
     const r = await verifyDir(dir);
-    expect(r.runs[2]?.problems[0]).toContain('not signed');
+    expect(r.runs[2]?.problems).toEqual([
+      'SHA256SUMS.sig: missing: the run is not signed (cut off before its signature)',
+    ]);
+    expect(r.incomplete).toEqual([runs[2]!.split('/').pop()]);
+    expect(r.ok).toBe(false);
+  });
+
+  it.each([
+    [
+      'SHA256SUMS.sig',
+      'SHA256SUMS.sig: missing, though SHA256SUMS.sig.json shows the run was signed',
+    ],
+    ['SHA256SUMS', 'SHA256SUMS: missing, though the run was signed: removed after it was written'],
+  ])(
+    'calls a run whose %s alone was removed tampered, not incomplete, even when incomplete runs are allowed',
+    async (file, problem) => {
+      const { dir, runs } = copyArchive(`removed-${file}`);
+      rmSync(join(runs[2]!, file));
+      const r = await verifyArchive(new LocalFolderStore(dir), loadPublicKey('key', pubPem), {
+        allowIncomplete: true,
+      });
+      expect(r.runs[2]?.problems).toEqual([problem]);
+      expect(r.incomplete).toEqual([]);
+      expect(r.ok).toBe(false);
+    },
+  );
+
+  it.each([
+    [
+      'a run moved to another date',
+      (runs: string[], dir: string) => {
+        const to = join(dir, 'reports/2025/01/01', runs[1]!.split('/').pop()!);
+        mkdirSync(join(to, '..'), { recursive: true });
+        renameSync(runs[1]!, to);
+      },
+      /^folder: filed under reports\/2025\/01\/01\/.*, but its run id dates it to reports\/2026\/11\/25\//,
+    ],
+    [
+      'a stray folder at run depth',
+      (_: string[], dir: string) => {
+        mkdirSync(join(dir, 'reports/2026/01/01/zzzz-xyz'), { recursive: true });
+      },
+      /^folder: "zzzz-xyz" is not a run id/,
+    ],
+  ])('names %s, even when incomplete runs are allowed', async (what, tamper, problem) => {
+    const { dir, runs } = copyArchive(what.replace(/\W+/g, '-'));
+    tamper(runs, dir);
+    const r = await verifyArchive(new LocalFolderStore(dir), loadPublicKey('key', pubPem), {
+      allowIncomplete: true,
+    });
+    expect(r.ok).toBe(false);
+    expect(r.runs.flatMap((x) => x.problems).some((p) => problem.test(p))).toBe(true);
+    expect(r.incomplete).toEqual([]);
   });
 
   it('names a run cut off before its signature that later runs link past, failing unless allowed', async () => {
     const dir = join(root, 'cut-off');
     const [, second] = await writeRuns(dir, 2);
-    rmSync(join(second!, 'SHA256SUMS.sig')); // as if the writer died before the signature
+    cutOffBeforeSignature(second!);
     await writeRuns(dir, 1, Date.parse('2026-11-27T02:00:00Z'));
     const store = new LocalFolderStore(dir);
     const key = loadPublicKey('key', pubPem);
@@ -265,14 +328,14 @@ describe('verify', () => {
 
   it('fails a signature removed after a later run linked to that run, even when incomplete runs are allowed', async () => {
     const { dir, runs } = copyArchive('sig-removed');
-    rmSync(join(runs[1]!, 'SHA256SUMS.sig'));
+    cutOffBeforeSignature(runs[1]!);
     const r = await verifyArchive(new LocalFolderStore(dir), loadPublicKey('key', pubPem), {
       allowIncomplete: true,
     });
     expect(r.ok).toBe(false);
     expect(r.incomplete).toEqual([]);
     expect(r.chain.join('\n')).toContain(
-      `${runs[1]!.split('/').pop()}: ${runs[2]!.split('/').pop()} names it as its previous run, but it has no signature now`,
+      `${runs[1]!.split('/').pop()}: ${runs[2]!.split('/').pop()} names it as its previous run, but its signature is missing now`,
     );
   });
 

@@ -36,7 +36,7 @@ async function run(...argv: string[]) {
   return { code, stdout, stderr };
 }
 
-async function evaluateInto(prefix: string) {
+async function evaluateInto(prefix: string, warning = '') {
   const r = await run(
     'evaluate',
     '--inventory',
@@ -47,8 +47,11 @@ async function evaluateInto(prefix: string) {
     keyId,
     '--quiet',
   );
-  expect(r.stderr).toBe('');
+  expect(r.stderr).toBe(warning);
   expect(r.code).toBe(0);
+  expect(r.stdout).toContain(
+    `Verify:      npx pci-posture verify s3://${BUCKET}/${prefix} --kms-key-id arn:aws:kms:`,
+  );
   const folder = /Run folder: +(\S+)/.exec(r.stdout)?.[1];
   expect(folder).toMatch(new RegExp(`^s3://${BUCKET}/${prefix}/reports/\\d{4}/\\d{2}/\\d{2}/`));
   return folder!;
@@ -68,6 +71,11 @@ describe('pci-posture on an S3 archive', () => {
 
   beforeAll(async () => {
     folders = [await evaluateInto('prod'), await evaluateInto('prod')];
+  });
+
+  it('takes the scheme in any case, as S3 tools do', async () => {
+    const r = await run('verify', `S3://${BUCKET}/prod`, '--kms-key-id', keyId);
+    expect(r.stdout).toContain('2 run(s)');
   });
 
   it('verifies every run and link with the KMS public key, and a run folder on its own', async () => {
@@ -102,13 +110,19 @@ describe('pci-posture on an S3 archive', () => {
 
 describe('a run cut off mid-way in an S3 archive', () => {
   it('is named as incomplete: not intact, or a warning with --allow-incomplete', async () => {
-    await evaluateInto('cut');
-    // What a writer that died after its first file leaves behind: no SHA256SUMS, no signature.
-    const cutOff = 'cut/reports/2026/11/27/2026-11-27T020000Z-dead';
+    const first = await evaluateInto('cut');
+    // What a writer that died after its first file leaves behind (no SHA256SUMS, no signature),
+    // in the same second as the first run, so it sorts between it and the next one.
+    const firstId = first.split('/').pop()!;
+    const cutOffId = `${firstId.slice(0, firstId.lastIndexOf('-'))}-fffff`;
+    const cutOff = `${keyOf(first, '')}`.replace(firstId, cutOffId).replace(/\/$/, '');
     await s3.send(
       new PutObjectCommand({ Bucket: BUCKET, Key: `${cutOff}/findings.csv`, Body: 'x' }),
     );
-    await evaluateInto('cut');
+    await evaluateInto(
+      'cut',
+      `warning: not linked to the newer run ${cutOffId} (never signed: cut off mid-way, or planted); this run links to ${firstId}. Run \`pci-posture verify\` on the archive.\n`,
+    );
     const strict = await run('verify', `s3://${BUCKET}/cut`, '--kms-key-id', keyId);
     expect(strict.code).toBe(1);
     expect(strict.stdout).toContain(`FAIL  incomplete run s3://${BUCKET}/${cutOff}: never signed`);
@@ -133,8 +147,12 @@ describe('usage errors on S3 locations', () => {
       'give either --public-key or --kms-key-id, not both',
     ],
     [['verify', 's3://bucket/p'], 'a public key is needed'],
+    [
+      ['verify', `s3://${BUCKET}/no-such-prefix`, '--kms-key-id', 'KEY'],
+      `s3://${BUCKET}/no-such-prefix: not an archive: no runs under reports/ and no signing-public-key.pem (check the path or prefix)`,
+    ],
   ])('%j exits 2', async (argv, message) => {
-    const r = await run(...argv);
+    const r = await run(...argv.map((a) => (a === 'KEY' ? keyId : a)));
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(message);
   });

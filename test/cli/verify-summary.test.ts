@@ -6,10 +6,12 @@ const run = (i: number, problems: string[] = [], signed = true): RunCheck => ({
   runId: `2026-01-${String(i + 1).padStart(2, '0')}T020000Z-0000`,
   location: `archive/reports/2026/01/${String(i + 1).padStart(2, '0')}/run-${i}`,
   problems,
-  signed,
+  signature: signed ? 'valid' : 'missing',
+  misplaced: false,
 });
 
 const result = (runs: RunCheck[], extra: Partial<VerifyResult> = {}): VerifyResult => ({
+  mode: 'archive',
   ok: runs.every((r) => r.problems.length === 0),
   runs,
   chain: [],
