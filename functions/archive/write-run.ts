@@ -14,7 +14,6 @@ import {
   buildReport,
   type Changes,
   type ChangesUnavailable,
-  type PreviousRun,
   type Report,
   type TrendPoint,
   writeReportJson,

@@ -7,6 +7,7 @@
  *
  * The parts live in `./html/`; this module assembles them.
  */
+import { createHash } from 'node:crypto';
 import type { Status } from '../../checks/types.ts';
 import { changesSection } from './html/changes.ts';
 import { esc, formatCount } from './html/escape.ts';
@@ -29,8 +30,19 @@ import { renderToString, type TextSink } from './sink.ts';
 export { esc } from './html/escape.ts';
 export type { CheckInfo } from './html/findings.ts';
 
-const CSP =
-  "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:";
+/** A CSP hash source for an inline element's exact text (the UTF-8 bytes the browser hashes). */
+function hashSource(text: string): string {
+  return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+}
+
+/**
+ * The page's policy: nothing from anywhere, except its own inline `<script>` and `<style>`,
+ * allowed by the SHA-256 of their text. So anything that got into the page as markup stays
+ * dead: injected `<script>` blocks, `on…=` handler attributes and `javascript:` URLs are all
+ * refused (the page itself uses none of them, and no `style=` attributes). No `<base>`, and
+ * the filter form never submits anywhere.
+ */
+const CSP = `default-src 'none'; script-src ${hashSource(SCRIPT)}; style-src ${hashSource(STYLE)}; base-uri 'none'; form-action 'none'`;
 
 const CARDS: readonly Status[] = ['FAIL', 'ERROR', 'PASS', 'WAIVED'];
 
@@ -50,7 +62,8 @@ const NAV: ReadonlyArray<readonly [string, string]> = [
 /** Change of a count since the previous run of the trend, in words. */
 function since(now: number, before: number | undefined): string {
   if (before === undefined) return 'first run';
-  const d = now - before;
+  const d = Number(now) - Number(before);
+  if (!Number.isFinite(d)) return 'change since last run unknown';
   if (d === 0) return 'no change since last run';
   return `${d > 0 ? '+' : '\u2212'}${formatCount(Math.abs(d))} since last run`;
 }
@@ -59,11 +72,11 @@ function header(report: Report): string {
   const previous = report.trend.length > 1 ? report.trend.at(-2) : undefined;
   const cards = CARDS.map(
     (st) =>
-      `<div class="card ${st}"><span class="v">${formatCount(report.summary[st] ?? 0)}</span><span class="k">${st}</span><small>${esc(since(report.summary[st] ?? 0, previous?.summary[st]))}</small></div>`,
+      `<div class="card ${st}"><span class="v">${formatCount(report.summary[st] ?? 0)}</span><span class="k">${st}</span><small>${esc(since(report.summary[st] ?? 0, previous?.summary?.[st]))}</small></div>`,
   ).join('');
   const banner = report.complete
     ? 'Complete: every resource in scope was read.'
-    : `Incomplete: ${report.errors.length} collection error(s). Checks over what could not be read are ERROR, never PASS.`;
+    : `Incomplete: ${formatCount(report.errors.length)} collection error(s). Checks over what could not be read are ERROR, never PASS.`;
   return `<header><div class="wrap"><div class="top"><div><div class="kicker">${esc(report.tool.name)} · signed posture report</div>
 <h1>PCI DSS v${esc(report.framework.version)} posture report</h1>
 <div class="meta"><span>Run <b><code>${esc(report.runId)}</code></b></span><span>Evidence collected <b>${esc(report.collectedAt)}</b></span><span>Report generated <b>${esc(report.generatedAt)}</b></span><span>${esc(report.tool.name)} <b>${esc(report.tool.version)}</b></span></div></div>

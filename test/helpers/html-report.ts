@@ -135,3 +135,97 @@ export function demoReport(over: Partial<ReportIdentity> = {}): Report {
     ...over,
   });
 }
+
+/** Payloads that would run script if any of them reached the page as markup. */
+export const PAYLOADS: readonly string[] = [
+  '<img src=x onerror=alert(1)>',
+  `<img src=x onerror="document.title='PWNED'">`,
+  '"><script>alert(1)</script>',
+  "'><svg onload=alert(1)>",
+  '</title></style></script><script>alert(1)</script>',
+  'javascript:alert(1)',
+];
+
+/** A path to one leaf of a JSON-like value. */
+export type LeafPath = ReadonlyArray<string | number>;
+
+/**
+ * Every leaf (string, number, boolean) of a JSON-like value, as paths.
+ *
+ * @example leafPaths({ a: [1, 'x'] }) // [['a', 0], ['a', 1]]
+ */
+export function leafPaths(value: unknown, path: LeafPath = []): LeafPath[] {
+  if (value === null || value === undefined) return [];
+  if (typeof value !== 'object') return [path];
+  return Object.entries(value).flatMap(([k, v]) =>
+    leafPaths(v, [...path, Array.isArray(value) ? Number(k) : k]),
+  );
+}
+
+/**
+ * A copy of `value` with the leaf at `path` replaced (whatever its declared type).
+ *
+ * @example withLeaf({ a: [1, 2] }, ['a', 1], 'x') // { a: [1, 'x'] }
+ */
+export function withLeaf<T>(value: T, path: LeafPath, leaf: unknown): T {
+  const [head, ...rest] = path;
+  if (head === undefined) return leaf as T;
+  const copy = (Array.isArray(value) ? [...value] : { ...value }) as Record<string, unknown>;
+  copy[head] = withLeaf(copy[head], rest, leaf);
+  return copy as T;
+}
+
+/** Objects whose keys are data too (scopes, skipped namespaces per cluster). */
+const DATA_KEYED = new Set(['scope', 'skipped']);
+
+/**
+ * A copy of `value` with every leaf, and the keys of scopes and `skipped`, replaced by
+ * `payload` (numbers and booleans too: the types are not trusted).
+ *
+ * @example allLeaves({ scope: { account: '1' }, n: 2 }, 'x') // { scope: { x: 'x' }, n: 'x' }
+ */
+export function allLeaves<T>(value: T, payload: string, key = ''): T {
+  if (value === null || value === undefined) return value;
+  if (typeof value !== 'object') return payload as T;
+  if (Array.isArray(value)) return value.map((v) => allLeaves(v, payload)) as T;
+  const entries = Object.entries(value).map(([k, v], i) => [
+    DATA_KEYED.has(key) ? `${payload}${i}` : k,
+    allLeaves(v, payload, k),
+  ]);
+  return Object.fromEntries(entries) as T;
+}
+
+/** The tags `report.html` is made of: anything else in a page was injected. */
+const PAGE_TAGS = new Set(
+  'html head meta title style body header div span b h1 h2 h3 h4 nav a main section p code table thead tbody tr th td details summary pre small ul li form label select option input button output br svg line text path polyline g rect circle script'.split(
+    ' ',
+  ),
+);
+
+/** The attributes whose value is a URL that a click or load would follow. */
+const URL_ATTRIBUTES = new Set(['href', 'src', 'action', 'formaction', 'xlink:href', 'data']);
+
+/**
+ * What in a page could run script, besides its one inline `<script>` (whose text is left out):
+ * tags the report does not use, event handler attributes and `javascript:` URLs.
+ *
+ * @example activeMarkup(renderHtml(report)) // [] when the page is inert
+ */
+export function activeMarkup(page: string): string[] {
+  const open = page.indexOf('<script>');
+  const close = page.indexOf('</script>', open);
+  const rest = open < 0 ? page : page.slice(0, open + 8) + page.slice(close);
+  const found: string[] = [];
+  for (const tag of rest.matchAll(/<([a-zA-Z][\w-]*)([^>]*)>/g)) {
+    const [whole, name, attrs] = tag;
+    if (!PAGE_TAGS.has(name!.toLowerCase())) found.push(`tag: ${whole}`);
+    for (const a of attrs!.matchAll(/([^\s=/"'<>]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s>]+))?/g)) {
+      const [, attr, value = ''] = a;
+      if (/^on/i.test(attr!)) found.push(`handler: ${whole}`);
+      if (URL_ATTRIBUTES.has(attr!.toLowerCase()) && /^["']?\s*javascript:/i.test(value))
+        found.push(`javascript: URL: ${whole}`);
+    }
+  }
+  if ((page.match(/<script/gi) ?? []).length !== 1) found.push('not exactly one <script');
+  return found;
+}

@@ -1,15 +1,17 @@
 /**
  * report.html in real headless Chromium (Debian's `chromium`): it renders without errors or CSP
- * violations, shows drift first and the trend chart, and every filter really filters.
+ * violations, shows drift first and the trend chart, and every filter really filters. Its CSP
+ * lets its own script run and refuses markup injected into the page.
  */
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clusterOf } from '../../functions/report/html/findings.ts';
 import { renderHtml } from '../../functions/report/html.ts';
 import type { Changes, Report } from '../../functions/report/report.ts';
-import { CHECK_INFO, demoReport } from '../helpers/html-report.ts';
+import { CHECK_INFO, demoReport, PAYLOADS } from '../helpers/html-report.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -50,6 +52,18 @@ beforeAll(async () => {
   await page.goto(url, { waitUntil: 'load' });
 });
 
+/** Opens a page in its own tab, collecting its console errors and page errors. */
+async function open(href: string): Promise<{ page: Page; problems: string[] }> {
+  const opened = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const found: string[] = [];
+  opened.on('console', (m) => {
+    if (m.type() === 'error') found.push(`console: ${m.text()}`);
+  });
+  opened.on('pageerror', (e) => found.push(`page error: ${e.message}`));
+  await opened.goto(href, { waitUntil: 'load' });
+  return { page: opened, problems: found };
+}
+
 afterAll(async () => {
   await browser?.close();
 });
@@ -60,14 +74,22 @@ interface Row {
   provider: string;
   cluster?: string;
   text: string;
+  /** Its check and resource, as {@link findingKey} names a finding. */
+  key: string;
 }
+
+const findingKey = (f: { checkId: string; resourceId: string }) => `${f.checkId} ${f.resourceId}`;
 
 /** The shown count, and the rows that the browser really displays (the test does not trust `hidden`). */
 async function state(): Promise<{ shown: number; visible: Row[]; all: Row[]; total: number }> {
   const rows = await page.$$eval('#findings tbody tr', (trs) =>
     trs.map((tr) => ({
       visible: tr.checkVisibility() as boolean,
-      row: { ...tr.dataset, text: String(tr.textContent).toLowerCase() } as Row,
+      row: {
+        ...tr.dataset,
+        text: String(tr.textContent).toLowerCase(),
+        key: `${tr.cells[2]?.textContent} ${tr.cells[3]?.textContent}`,
+      } as Row,
     })),
   );
   const shown = Number((await page.locator('#shown').textContent())!.replace(/,/g, ''));
@@ -147,6 +169,32 @@ describe('report.html in headless Chromium', () => {
     },
   );
 
+  it('filters by cluster exactly the findings of that cluster, parts and scope errors as clusterOf says', async () => {
+    const options = await page.$$eval('#filters select[name="cluster"] option', (os) =>
+      os.filter((o) => o.value).map((o) => ({ value: o.value, id: String(o.title) })),
+    );
+    const byCluster = new Map<string, string[]>();
+    for (const f of report.findings) {
+      const c = clusterOf(f);
+      if (c) byCluster.set(c, [...(byCluster.get(c) ?? []), findingKey(f)]);
+    }
+    expect(options.map((o) => o.id).sort()).toEqual([...byCluster.keys()].sort());
+    for (const o of options) expect(o.id).not.toMatch(/^(aws|gcp|azure|kubernetes):/);
+    // The demo has parts of clusters that are not Kubernetes objects: EKS node groups, AKS clusters.
+    const parts = report.findings.filter((f) =>
+      ['aws.eks.nodegroup', 'azure.aks.managed-cluster'].includes(f.resourceType),
+    );
+    expect(parts.length).toBeGreaterThan(2);
+    for (const f of parts) expect(clusterOf(f), f.resourceId).not.toBe('');
+    for (const o of options) {
+      await page.selectOption('#filters select[name="cluster"]', o.value);
+      const s = await state();
+      expect(s.visible.map((r) => r.key).sort(), o.id).toEqual(byCluster.get(o.id)!.sort());
+      expect(s.shown).toBe(s.visible.length);
+    }
+    await reset();
+  });
+
   it('combines filters with the text search, and says when nothing matches', async () => {
     await page.fill('#filters input[name="q"]', 'Payments');
     let s = await state();
@@ -185,6 +233,76 @@ describe('report.html in headless Chromium', () => {
       .poll(() => page.locator('tr[id="check-eks-endpoint-not-public"]').isVisible())
       .toBe(true);
     expect(new URL(page.url()).hash).toBe('#check-eks-endpoint-not-public');
+  });
+
+  it('runs its own script under its CSP, also with a hash that is not valid percent-encoding', async () => {
+    const linked = await open(`${url}#r-1.3.1`);
+    await expect.poll(() => linked.page.locator('tr[id="r-1.3.1"]').isVisible()).toBe(true);
+    await linked.page.close();
+    expect(linked.problems).toEqual([]);
+    for (const hash of ['#%E0', '#%', '#%zz%E0%A4']) {
+      const malformed = await open(`${url}${hash}`);
+      expect(new URL(malformed.page.url()).hash).toBe(hash);
+      await malformed.page.selectOption('#filters select[name="status"]', 'FAIL');
+      await expect
+        .poll(() => malformed.page.locator('#shown').textContent())
+        .toBe(String(report.summary.FAIL));
+      // A malformed hash set later (hashchange) must not throw either.
+      await malformed.page.evaluate(`new Promise((done) => {
+        addEventListener('hashchange', () => setTimeout(done, 0), { once: true });
+        location.hash = '#%E0%80';
+      })`);
+      await malformed.page.close();
+      expect(malformed.problems, hash).toEqual([]);
+    }
+  });
+
+  it('shows a hostile finding message as text', async () => {
+    const pwned = PAYLOADS[1]!;
+    const hostile = demoReport();
+    const f = hostile.findings.find((x) => x.status === 'FAIL')!;
+    const findings = hostile.findings.map((x) => (x === f ? { ...f, message: pwned } : x));
+    const file = join(DIR, 'hostile.html');
+    writeFileSync(file, renderHtml({ ...hostile, findings }, CHECK_INFO));
+    const opened = await open(pathToFileURL(file).href);
+    expect(await opened.page.title()).toBe(`PCI DSS posture report ${hostile.runId}`);
+    expect(await opened.page.locator('#findings img').count()).toBe(0);
+    expect(
+      await opened.page.locator('#findings tbody tr', { hasText: pwned }).first().isVisible(),
+    ).toBe(true);
+    await opened.page.close();
+    expect(opened.problems).toEqual([]);
+  });
+
+  it('refuses script injected into the page as markup (handler attributes and script blocks)', async () => {
+    const injected = renderHtml(report, CHECK_INFO).replace(
+      '<main class="wrap">',
+      `<main class="wrap">${PAYLOADS[1]}<script>document.title='PWNED'</script><a id="js" href="javascript:document.title='PWNED'">x</a>`,
+    );
+    expect(injected).toContain('onerror="document.title=');
+    const file = join(DIR, 'injected.html');
+    writeFileSync(file, injected);
+    const opened = await open(pathToFileURL(file).href);
+    // Chromium words these "Executing inline ... violates ..." (older versions: "Refused to ...").
+    const refused = (what: string) =>
+      new RegExp(
+        `${what} (because it )?violates the following Content Security Policy directive:? ["']script-src`,
+      );
+    await expect.poll(() => opened.problems.join('\n')).toMatch(refused('inline event handler'));
+    expect(opened.problems.join('\n')).toMatch(refused('inline script'));
+    const before = opened.problems.length;
+    await opened.page.click('#js');
+    await expect
+      .poll(() => opened.problems.slice(before).join('\n'))
+      .toMatch(refused('(Running|to run) the JavaScript URL'));
+    expect(await opened.page.title()).toBe(`PCI DSS posture report ${report.runId}`);
+    expect(opened.problems.filter((p) => !p.includes('Content Security Policy'))).toEqual([]);
+    // The page's own script is allowed by its hash and still runs.
+    await opened.page.selectOption('#filters select[name="status"]', 'ERROR');
+    await expect
+      .poll(() => opened.page.locator('#shown').textContent())
+      .toBe(String(report.summary.ERROR));
+    await opened.page.close();
   });
 
   it('saves a full-page screenshot', async () => {

@@ -1,20 +1,30 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { CollectionError } from '../../checks/types.ts';
+import type { CollectionError, Status } from '../../checks/types.ts';
+import type { Finding } from '../../functions/engine/evaluate.ts';
 import { CHANGE_ROWS } from '../../functions/report/html/changes.ts';
-import { prose } from '../../functions/report/html/escape.ts';
+import { formatCount, prose } from '../../functions/report/html/escape.ts';
+import { clusterOf } from '../../functions/report/html/findings.ts';
+import { SCRIPT } from '../../functions/report/html/script.ts';
+import { STYLE } from '../../functions/report/html/style.ts';
 import { axisMax, trendSvg } from '../../functions/report/html/trend-svg.ts';
 import { esc, renderHtml } from '../../functions/report/html.ts';
 import type { Changes, Report, TrendPoint } from '../../functions/report/report.ts';
 import {
+  activeMarkup,
+  allLeaves,
   CHECK_INFO,
   demoEvaluation,
   demoReport,
   FINGERPRINT,
   findingRef,
   GENERATED_AT,
+  leafPaths,
+  PAYLOADS,
   PREVIOUS_RUN_ID,
   RUN_ID,
   trendBefore,
+  withLeaf,
 } from '../helpers/html-report.ts';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
@@ -112,23 +122,29 @@ describe('report.html: what changed', () => {
     ['newErrors', 'chg-new-errors', error],
     ['newResources', 'chg-new-resources', resource],
     ['removedResources', 'chg-removed-resources', resource],
-  ] as const)('caps %s at %i rows and points to report.json for the rest', (key, anchor, make) => {
-    for (const [n, more] of [
-      [CHANGE_ROWS - 1, null],
-      [CHANGE_ROWS, null],
-      [CHANGE_ROWS + 57, 57],
-      [2000, 1800],
-    ] as const) {
-      const changes = { ...noChanges(), [key]: many(n, make as (i: number) => unknown) } as Changes;
-      const list = changeList(renderHtml(demoReport({ changes })), anchor);
-      expect(bodyRows(list)).toBe(Math.min(n, CHANGE_ROWS));
-      if (more === null) expect(list).not.toContain('more: the full list');
-      else
-        expect(list).toContain(
-          `and ${more.toLocaleString('en-US')} more: the full list is in report.json`,
-        );
-    }
-  });
+  ] as const)(
+    `caps %s at ${CHANGE_ROWS} rows and points to report.json for the rest`,
+    (key, anchor, make) => {
+      for (const [n, more] of [
+        [CHANGE_ROWS - 1, null],
+        [CHANGE_ROWS, null],
+        [CHANGE_ROWS + 57, 57],
+        [2000, 1800],
+      ] as const) {
+        const changes = {
+          ...noChanges(),
+          [key]: many(n, make as (i: number) => unknown),
+        } as Changes;
+        const list = changeList(renderHtml(demoReport({ changes })), anchor);
+        expect(bodyRows(list)).toBe(Math.min(n, CHANGE_ROWS));
+        if (more === null) expect(list).not.toContain('more: the full list');
+        else
+          expect(list).toContain(
+            `and ${more.toLocaleString('en-US')} more: the full list is in report.json`,
+          );
+      }
+    },
+  );
 
   it.each([
     ['a first run', null, 'First run of this archive: nothing to compare.'],
@@ -347,6 +363,127 @@ describe('report.html: findings', () => {
   });
 });
 
+describe('report.html: the cluster of a finding', () => {
+  const EKS = 'arn:aws:eks:eu-west-1:111122223333:cluster/payments';
+  const GKE =
+    '//container.googleapis.com/projects/shop-prod/locations/europe-west2/clusters/payments-gke';
+  const AKS =
+    '/subscriptions/a925f2f7-5c63-4b7b-8799-25a5f97bc3b2/resourceGroups/rg-shop-prod/providers/Microsoft.ContainerService/managedClusters/payments-aks';
+  const finding = (resourceType: string, resourceId: string, scope: Record<string, string> = {}) =>
+    ({ resourceType, resourceId, scope }) as Pick<Finding, 'resourceType' | 'resourceId' | 'scope'>;
+
+  it.each([
+    ['an EKS cluster', finding('aws.eks.cluster', EKS), EKS],
+    ['a GKE cluster', finding('gcp.gke.cluster', GKE), GKE],
+    ['an AKS cluster', finding('azure.aks.managed-cluster', AKS), AKS],
+    [
+      'a Kubernetes object (its scope)',
+      finding('kubernetes.Pod', `${EKS}/default/Pod/p`, { cluster: EKS }),
+      EKS,
+    ],
+    [
+      'a Kubernetes object of an AKS cluster',
+      finding('kubernetes.Namespace', `${AKS}/_cluster/Namespace/default`, { cluster: AKS }),
+      AKS,
+    ],
+    [
+      'an EKS nodegroup (its ARN)',
+      finding(
+        'aws.eks.nodegroup',
+        'arn:aws:eks:eu-west-1:111122223333:nodegroup/payments/payments-ng/d685990b-84e7-40fc-94fe-396a7dc147b1',
+      ),
+      EKS,
+    ],
+    [
+      'an EKS addon (its ARN)',
+      finding(
+        'aws.eks.addon',
+        'arn:aws:eks:eu-west-1:111122223333:addon/payments/vpc-cni/3ec6a1f2-0f0e-4b8c-9d5e-2f7c1a9b8e01',
+      ),
+      EKS,
+    ],
+    [
+      'an EKS nodegroup in another partition',
+      finding(
+        'aws.eks.nodegroup',
+        'arn:aws-us-gov:eks:us-gov-west-1:111122223333:nodegroup/ledger/ng-1/0b6c',
+      ),
+      'arn:aws-us-gov:eks:us-gov-west-1:111122223333:cluster/ledger',
+    ],
+    [
+      'an EKS addon in China',
+      finding('aws.eks.addon', 'arn:aws-cn:eks:cn-north-1:111122223333:addon/c1/coredns/9f1e'),
+      'arn:aws-cn:eks:cn-north-1:111122223333:cluster/c1',
+    ],
+    [
+      'a scope-level ERROR of GKE clusters (a scope, not a cluster)',
+      finding('gcp.gke.cluster', 'gcp:shop-staging', { project: 'shop-staging' }),
+      '',
+    ],
+    [
+      'a scope-level ERROR of EKS clusters',
+      finding('aws.eks.cluster', 'aws:111122223333/eu-west-1', {
+        account: '111122223333',
+        region: 'eu-west-1',
+      }),
+      '',
+    ],
+    [
+      'a scope-level ERROR of AKS clusters',
+      finding('azure.aks.managed-cluster', 'azure:a925f2f7-5c63-4b7b-8799-25a5f97bc3b2', {
+        subscription: 'a925f2f7-5c63-4b7b-8799-25a5f97bc3b2',
+      }),
+      '',
+    ],
+    [
+      'a scope-level ERROR of EKS nodegroups',
+      finding('aws.eks.nodegroup', 'aws:111122223333/eu-west-1'),
+      '',
+    ],
+    [
+      'a scope-level ERROR inside a cluster (its scope)',
+      finding('kubernetes.Pod', `kubernetes:${EKS}`, { cluster: EKS }),
+      EKS,
+    ],
+    [
+      'an IAM user',
+      finding('aws.iam.credential-report', 'arn:aws:iam::111122223333:user/kapil'),
+      '',
+    ],
+    [
+      'a GCP project',
+      finding('gcp.project.iam-policy', '//cloudresourcemanager.googleapis.com/projects/shop-data'),
+      '',
+    ],
+    ['a type that only ends like a cluster', finding('example.cluster', 'c1'), ''],
+  ])('%s', (_, f, cluster) => {
+    expect(clusterOf(f)).toBe(cluster);
+  });
+
+  it('gives every demo finding of a cluster or one of its parts that cluster', () => {
+    const { findings } = demoReport();
+    const parts = findings.filter(
+      (f) =>
+        /^(aws\.eks|gcp\.gke|azure\.aks)\./.test(f.resourceType) &&
+        !/^(aws|gcp|azure|kubernetes):/.test(f.resourceId),
+    );
+    expect(new Set(parts.map((f) => f.resourceType))).toEqual(
+      new Set([
+        'aws.eks.cluster',
+        'aws.eks.nodegroup',
+        'gcp.gke.cluster',
+        'azure.aks.managed-cluster',
+      ]),
+    );
+    for (const f of parts) expect(clusterOf(f), f.resourceId).not.toBe('');
+    const clusters = new Set(findings.map(clusterOf).filter(Boolean));
+    for (const c of clusters) expect(c).not.toMatch(/^(aws|gcp|azure|kubernetes):/);
+    const form = /<form class="filters"[\s\S]*?<\/form>/.exec(html)![0];
+    const titles = [...form.matchAll(/<option value="\d+" title="([^"]+)">/g)].map((m) => m[1]);
+    expect(new Set(titles)).toEqual(new Set([...clusters].map(esc)));
+  });
+});
+
 describe('report.html: verify this report', () => {
   it.each([
     [RUN_ID, GENERATED_AT, 'reports/2026/11/26/2026-11-26T020311Z-7f3a'],
@@ -449,8 +586,166 @@ describe('report.html: escaping and self-containment', () => {
   it('loads nothing from the network and keeps a CSP that forbids it', () => {
     expect(html).not.toMatch(/\b(src|href)=["']?(https?:)?\/\//i);
     expect(html).not.toMatch(/@import|url\(|<link |<img |<iframe|eval\(|new Function/i);
-    expect(html).toContain(
-      `content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"`,
+    expect(csp(html)).toMatch(/^default-src 'none'; /);
+  });
+});
+
+/** The page's Content-Security-Policy, from its meta element. */
+function csp(page: string): string {
+  const meta = /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(page);
+  expect(meta, 'CSP meta').not.toBeNull();
+  return meta![1]!;
+}
+
+/** The text of the page's only element `tag` (`script` or `style`). */
+function inline(page: string, tag: string): string {
+  const parts = page.split(`<${tag}>`);
+  expect(parts, `one <${tag}>`).toHaveLength(2);
+  return parts[1]!.slice(0, parts[1]!.indexOf(`</${tag}>`));
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('base64');
+
+describe('report.html: content security policy', () => {
+  it('allows exactly its own inline script and stylesheet, by hash, and nothing inline else', () => {
+    const directives = new Map(
+      csp(html)
+        .split(';')
+        .map((d) => d.trim().split(/\s+/))
+        .map(([name, ...sources]) => [name!, sources] as const),
     );
+    expect(directives.get('default-src')).toEqual(["'none'"]);
+    expect(directives.get('script-src')).toEqual([`'sha256-${sha256(inline(html, 'script'))}'`]);
+    expect(directives.get('style-src')).toEqual([`'sha256-${sha256(inline(html, 'style'))}'`]);
+    expect(directives.get('base-uri')).toEqual(["'none'"]);
+    expect(directives.get('form-action')).toEqual(["'none'"]);
+    expect(csp(html)).not.toMatch(/unsafe|data:|\*/);
+  });
+
+  it('hashes the script and stylesheet as the page has them, for every report', () => {
+    for (const report of [demoReport(), demoReport({ changes: null, trendBefore: [] })]) {
+      const page = renderHtml(report, CHECK_INFO);
+      expect(csp(page)).toBe(csp(html));
+      expect(inline(page, 'script')).toBe(SCRIPT);
+      expect(inline(page, 'style')).toBe(STYLE);
+    }
+    // Text that would end the element early, or change how it is parsed, would break the hash.
+    expect(SCRIPT).not.toMatch(/<\/script|<!--|<script/i);
+    expect(STYLE).not.toMatch(/<\/style/i);
+  });
+
+  it('needs nothing the policy refuses: no style attributes, event handlers or javascript: URLs', () => {
+    expect(html).not.toMatch(/\sstyle=/i);
+    expect(activeMarkup(html)).toEqual([]);
+  });
+});
+
+describe('report.html: hostile report data', () => {
+  it.each([
+    [27_582, '27,582'],
+    [0, '0'],
+    [999, '999'],
+    [1000, '1,000'],
+    [-1234, '-1,234'],
+    [1234.5, '1,234.5'],
+    [Number.NaN, '?'],
+    [Number.POSITIVE_INFINITY, '?'],
+    ['12', '12'],
+    ['<img src=x onerror=alert(1)>', '?'],
+    [{ toString: () => '<b>' }, '?'],
+    [undefined, '?'],
+  ] as const)('formatCount(%s) is %s', (n, text) => {
+    expect(formatCount(n as unknown as number)).toBe(text);
+  });
+
+  const base = demoReport();
+  const pick = (status: string, n: number) =>
+    base.findings.filter((f) => f.status === status).slice(0, n);
+  const findings = [...pick('FAIL', 3), ...pick('ERROR', 2), ...pick('PASS', 3)];
+  const requirements = [
+    ...base.requirements.filter((r) => r.status === 'FAIL').slice(0, 2),
+    ...base.requirements.filter((r) => r.status === 'MANUAL').slice(0, 2),
+    { ...base.requirements[0]!, status: 'NOT_TESTED' as const },
+  ];
+  const changes = base.changes as Changes;
+  /** A small report with every kind of field: findings, requirements, changes, errors, trend. */
+  const small: Report = {
+    ...base,
+    findings,
+    requirements,
+    errors: base.errors.slice(0, 1),
+    skipped: { 'arn:aws:eks:eu-west-1:111122223333:cluster/payments': ['kube-system'] },
+    changes: {
+      since: changes.since,
+      newFailures: changes.newFailures.slice(0, 1),
+      resolvedFailures: changes.resolvedFailures.slice(-2),
+      unverifiedFailures: changes.unverifiedFailures.slice(0, 1),
+      newErrors: changes.newErrors.slice(0, 1),
+      newResources: changes.newResources.slice(0, 1),
+      removedResources: changes.removedResources.slice(0, 1),
+    },
+    trend: base.trend.slice(-3).map((p) => ({ ...p, summary: { ...p.summary, WAIVED: 1 } })),
+  };
+  const checks = CHECK_INFO.filter((c) => findings.some((f) => f.checkId === c.id));
+  const unavailable: Report = { ...small, changes: { since: 'r', unavailable: 'altered' } };
+
+  it('has a field of every kind to attack', () => {
+    const paths = leafPaths(small).map((p) => p.join('.'));
+    for (const field of [
+      /^summary\.(FAIL|ERROR|PASS|WAIVED)$/,
+      /^trend\.\d+\.(runId|generatedAt|summary\.(FAIL|ERROR|PASS|WAIVED))$/,
+      /^changes\.(newFailures|resolvedFailures|unverifiedFailures)\.0\.(checkId|resourceId|resourceType|provider|severity|status|message)$/,
+      /^changes\.newErrors\.0\.(provider|scope\.\w+|types\.0|operation|message)$/,
+      /^changes\.(newResources|removedResources)\.0\.(provider|type|id)$/,
+      /^requirements\.\d+\.(id|title|status|checks\.0)$/,
+      /^findings\.\d+\.(checkId|resourceId|resourceType|provider|scope\.\w+|status|severity|requirements\.0|message|evidence\.0\.(path|value)|remediation)$/,
+      /^errors\.0\.(provider|message|types\.0)$/,
+    ]) {
+      expect(paths.filter((p) => field.test(p)).length, String(field)).toBeGreaterThan(2);
+    }
+  });
+
+  it.each(PAYLOADS)('keeps %s inert in any one field of the report', (payload) => {
+    for (const report of [small, unavailable]) {
+      for (const path of leafPaths(report)) {
+        const page = renderHtml(withLeaf(report, path, payload), checks);
+        expect(activeMarkup(page), path.join('.')).toEqual([]);
+        expect(csp(page), path.join('.')).toBe(csp(html));
+      }
+    }
+    for (const path of leafPaths(checks)) {
+      const page = renderHtml(small, withLeaf(checks, path, payload));
+      expect(activeMarkup(page), `check info ${path.join('.')}`).toEqual([]);
+    }
+  });
+
+  it.each(PAYLOADS)('keeps %s inert in every field of the report at once', (payload) => {
+    for (const report of [base, { ...base, changes: { since: 'r', unavailable: 'altered' } }]) {
+      const page = renderHtml(allLeaves(report, payload), allLeaves(CHECK_INFO, payload));
+      expect(activeMarkup(page)).toEqual([]);
+      expect(page).toContain(esc(payload));
+    }
+  });
+
+  it('shows counts that are not numbers as ? (a tampered report.json of an earlier run)', () => {
+    const pwned = PAYLOADS[1]!;
+    const trend: TrendPoint[] = base.trend.map((p, i) =>
+      i === 0
+        ? {
+            ...p,
+            summary: { FAIL: pwned, ERROR: pwned, PASS: pwned, WAIVED: pwned } as unknown as Record<
+              Status,
+              number
+            >,
+          }
+        : p,
+    );
+    const page = renderHtml({ ...base, trend }, CHECK_INFO);
+    expect(activeMarkup(page)).toEqual([]);
+    expect(page).not.toContain('onerror');
+    const svg = trendSvg(trend);
+    expect(svg).toContain('FAIL ? · ERROR ? · PASS ?');
+    expect(svg).not.toMatch(/NaN|Infinity|undefined/);
+    expect(section(page, 'trend')).toMatch(/<td class="num">\?<\/td>/);
   });
 });

@@ -29,6 +29,16 @@ const findingCells = (f: FindingRef, link: CheckLink): string[] => [
   esc(f.message),
 ];
 
+/** Cells of a finding that may have no status now: its status, or `absent` when it has none. */
+const withNow =
+  (absent: string) =>
+  (f: FindingRef, link: CheckLink): string[] => [
+    f.status
+      ? `<span class="st ${esc(f.status)}">${esc(f.status)}</span>`
+      : `<span class="muted">${esc(absent)}</span>`,
+    ...findingCells(f, link),
+  ];
+
 const bySeverity = (a: FindingRef, b: FindingRef) =>
   (SEVERITY_RANK[a.severity] ?? 9) - (SEVERITY_RANK[b.severity] ?? 9);
 
@@ -64,21 +74,16 @@ const LISTS = [
     tone: 'good',
     open: true,
     head: ['now', 'severity', 'check', 'resource', 'message'],
-    row: (f: FindingRef, link: CheckLink) => [
-      f.status
-        ? `<span class="st ${esc(f.status)}">${esc(f.status)}</span>`
-        : '<span class="muted">gone with its resource</span>',
-      ...findingCells(f, link),
-    ],
+    row: withNow('gone with its resource'),
   } satisfies ChangeList<FindingRef>,
   {
     key: 'unverifiedFailures',
-    title: 'Failures now unverified (ERROR)',
+    title: 'Failures now unverified (could not be read: not proven fixed)',
     tile: 'failures now unverified',
     tone: 'warn',
     open: true,
-    head: ['severity', 'check', 'resource', 'message now'],
-    row: findingCells,
+    head: ['now', 'severity', 'check', 'resource', 'message'],
+    row: withNow('not read (collection error)'),
   } satisfies ChangeList<FindingRef>,
   {
     key: 'newErrors',

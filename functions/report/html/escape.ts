@@ -30,12 +30,20 @@ export function prose(text: string): string {
 }
 
 /**
- * A count with thousands separators, the same in every locale.
+ * A count with thousands separators, the same in every locale. Whatever it is given (a report
+ * read back from an archive may hold anything where a count belongs), it goes through `Number`
+ * first, and anything that is not a finite number is shown as `?`: the result is only digits,
+ * `,`, `.`, `-`, `e`, `+` or `?`, safe anywhere in HTML without escaping.
  *
  * @example formatCount(27582) // '27,582'
+ * @example formatCount('<img src=x onerror=alert(1)>' as unknown as number) // '?'
  */
 export function formatCount(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const value = Number(n);
+  if (!Number.isFinite(value)) return '?';
+  const [whole = '', fraction] = String(Math.abs(value)).split('.');
+  const grouped = /^\d+$/.test(whole) ? whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',') : whole;
+  return `${value < 0 ? '-' : ''}${grouped}${fraction === undefined ? '' : `.${fraction}`}`;
 }
 
 /**

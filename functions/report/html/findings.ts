@@ -34,13 +34,38 @@ export interface FindingFacets {
   checks: Map<string, { first: Finding; counts: Map<string, number> }>;
 }
 
+/** The resource types that are clusters: a finding of one is about that cluster. */
+const CLUSTER_TYPES: ReadonlySet<string> = new Set([
+  'aws.eks.cluster',
+  'gcp.gke.cluster',
+  'azure.aks.managed-cluster',
+]);
+
+/** A scope name (`gcp:shop-staging`, `aws:111122223333/eu-west-1`): the id of a scope-level ERROR finding, not of a resource. */
+const SCOPE_NAME = /^(aws|gcp|azure|kubernetes):/;
+
 /**
- * The cluster a finding belongs to: its scope's cluster, or itself when it is a cluster.
- *
- * @example clusterOf(finding) // 'arn:aws:eks:eu-west-1:111122223333:cluster/payments'
+ * The ARN of a part of an EKS cluster (`nodegroup/<cluster>/<name>/<uuid>`,
+ * `addon/<cluster>/<addon>/<uuid>`, and the like): partition, region, account and cluster.
  */
-export function clusterOf(f: Finding): string {
-  return f.scope.cluster ?? (f.resourceType.endsWith('.cluster') ? f.resourceId : '');
+const EKS_PART = /^arn:(aws[a-z-]*):eks:([^:/]+):([^:/]+):[a-z-]+\/([^/]+)\//;
+
+/**
+ * The cluster a finding belongs to, or '' for none: its scope's cluster (Kubernetes objects),
+ * itself when it is a cluster (EKS, GKE, AKS), the cluster in its ARN for the parts of an EKS
+ * cluster (node groups, add-ons). A scope-level ERROR finding (its id a scope name such as
+ * `gcp:shop-staging`) belongs to no cluster.
+ *
+ * @example clusterOf(nodegroupFinding) // 'arn:aws:eks:eu-west-1:111122223333:cluster/payments'
+ */
+export function clusterOf(f: Pick<Finding, 'scope' | 'resourceType' | 'resourceId'>): string {
+  const scoped = f.scope.cluster;
+  if (scoped) return String(scoped);
+  const id = String(f.resourceId);
+  if (SCOPE_NAME.test(id)) return '';
+  if (CLUSTER_TYPES.has(f.resourceType)) return id;
+  const part = EKS_PART.exec(id);
+  return part ? `arn:${part[1]}:eks:${part[2]}:${part[3]}:cluster/${part[4]}` : '';
 }
 
 const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
@@ -86,7 +111,7 @@ function ordered(values: Iterable<string>, order: readonly string[]): string[] {
 /** A cluster's short name and kind (`payments (EKS)`), or its id when that is not clear. */
 function clusterLabel(id: string): string {
   const name = id.split(/[/:]/).filter(Boolean).at(-1) ?? id;
-  const kind = id.startsWith('arn:aws:eks:')
+  const kind = /^arn:aws[a-z-]*:eks:/.test(id)
     ? 'EKS'
     : id.includes('container.googleapis.com/')
       ? 'GKE'

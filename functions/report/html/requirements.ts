@@ -52,7 +52,11 @@ export function groupByPrincipal(requirements: readonly RequirementResult[]): Re
     const principal = r.id.split('.')[0]!;
     let group = groups.get(principal);
     if (!group) {
-      group = { principal, title: PRINCIPAL_TITLES[principal] ?? '', requirements: [] };
+      group = {
+        principal,
+        title: Object.hasOwn(PRINCIPAL_TITLES, principal) ? PRINCIPAL_TITLES[principal]! : '',
+        requirements: [],
+      };
       groups.set(principal, group);
     }
     group.requirements.push(r);

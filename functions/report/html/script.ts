@@ -1,12 +1,15 @@
 /**
- * The page's only script (inline: the CSP allows no other, and no eval): the findings filters (the search looks at check, resource and message),
- * opening the `<details>` that holds a linked element, the open-all buttons, and opening the coverage and change lists
- * for printing.
+ * The page's only script (inline, allowed by the SHA-256 of this exact text in the page's CSP,
+ * which allows no other script, no handler attributes and no eval): the findings filters (the
+ * search looks at check, resource and message), opening the `<details>` that holds a linked
+ * element (a hash that is not valid percent-encoding, such as `#%E0`, is looked up as it is),
+ * the open-all buttons, and opening the coverage and change lists for printing.
  */
 export const SCRIPT = String.raw`
 (function(){
   function openTarget(){
-    var id=decodeURIComponent(location.hash.slice(1));
+    var id=location.hash.slice(1);
+    try{id=decodeURIComponent(id)}catch(e){}
     var el=id&&document.getElementById(id);
     if(!el)return;
     for(var p=el.parentElement;p;p=p.parentElement)if(p.tagName==='DETAILS')p.open=true;

@@ -29,9 +29,34 @@ const INSET = 14;
  */
 export function trendStatuses(trend: readonly TrendPoint[]): Status[] {
   const statuses: Status[] = ['FAIL', 'ERROR', 'PASS'];
-  if (trend.some((p) => (p.summary.WAIVED ?? 0) > 0)) statuses.push('WAIVED');
+  if (trend.some((p) => Number(p.summary?.WAIVED) > 0)) statuses.push('WAIVED');
   return statuses;
 }
+
+const STATUSES: readonly Status[] = ['FAIL', 'ERROR', 'PASS', 'WAIVED'];
+
+/**
+ * A trend point as the chart uses it. The trend comes from earlier runs' report.json, so
+ * nothing in it is trusted: ids and dates become strings (escaped where written), counts
+ * numbers; a count that is not a finite number stays NaN (shown as `?`, drawn at 0).
+ */
+interface Point {
+  runId: string;
+  generatedAt: string;
+  summary: Record<Status, number>;
+}
+
+function readTrend(trend: readonly TrendPoint[]): Point[] {
+  return trend.map((p) => {
+    const summary = (p.summary ?? {}) as Partial<Record<Status, unknown>>;
+    const counts = {} as Record<Status, number>;
+    for (const s of STATUSES) counts[s] = Number(summary[s] ?? 0);
+    return { runId: String(p.runId), generatedAt: String(p.generatedAt), summary: counts };
+  });
+}
+
+/** Where a count is drawn: itself, or 0 when it is not a count. */
+const plotted = (v: number) => (Number.isFinite(v) && v > 0 ? v : 0);
 
 /**
  * The top of a count axis with two equal, whole-number steps at or above `max`.
@@ -60,16 +85,16 @@ function labelled(n: number): number[] {
   return out;
 }
 
-function pointTitle(p: TrendPoint, statuses: readonly Status[]): string {
-  return `${p.runId} (${p.generatedAt})\n${statuses.map((s) => `${s} ${formatCount(p.summary[s] ?? 0)}`).join(' · ')}`;
+function pointTitle(p: Point, statuses: readonly Status[]): string {
+  return `${p.runId} (${p.generatedAt})\n${statuses.map((s) => `${s} ${formatCount(p.summary[s])}`).join(' · ')}`;
 }
 
-function ariaLabel(trend: readonly TrendPoint[], statuses: readonly Status[]): string {
+function ariaLabel(trend: readonly Point[], statuses: readonly Status[]): string {
   const first = trend[0]!;
   const last = trend.at(-1)!;
   if (trend.length === 1)
-    return `Findings per status for this run only (${day(last.generatedAt)}): ${statuses.map((s) => `${s} ${last.summary[s] ?? 0}`).join(', ')}`;
-  return `Findings per status over the last ${trend.length} runs, ${day(first.generatedAt)} to ${day(last.generatedAt)}: ${statuses.map((s) => `${s} from ${first.summary[s] ?? 0} to ${last.summary[s] ?? 0}`).join(', ')}`;
+    return `Findings per status for this run only (${day(last.generatedAt)}): ${statuses.map((s) => `${s} ${formatCount(last.summary[s])}`).join(', ')}`;
+  return `Findings per status over the last ${trend.length} runs, ${day(first.generatedAt)} to ${day(last.generatedAt)}: ${statuses.map((s) => `${s} from ${formatCount(first.summary[s])} to ${formatCount(last.summary[s])}`).join(', ')}`;
 }
 
 const f1 = (n: number) => (Math.round(n * 10) / 10).toString();
@@ -81,9 +106,10 @@ const f1 = (n: number) => (Math.round(n * 10) / 10).toString();
  *
  * @example sink.write(trendSvg(report.trend)); // <svg role="img" aria-label="Findings per status ...">
  */
-export function trendSvg(trend: readonly TrendPoint[]): string {
-  if (trend.length === 0) return '';
-  const statuses = trendStatuses(trend);
+export function trendSvg(reported: readonly TrendPoint[]): string {
+  if (reported.length === 0) return '';
+  const statuses = trendStatuses(reported);
+  const trend = readTrend(reported);
   const n = trend.length;
   const plotW = WIDTH - LEFT - RIGHT;
   const height = TOP + statuses.length * PANEL + (statuses.length - 1) * GAP + BOTTOM;
@@ -93,8 +119,8 @@ export function trendSvg(trend: readonly TrendPoint[]): string {
   const panels = statuses.map((status, k) => {
     const top = TOP + k * (PANEL + GAP);
     const bottom = top + PANEL;
-    const max = axisMax(Math.max(...trend.map((p) => p.summary[status] ?? 0)));
-    const y = (v: number) => bottom - (v / max) * PANEL;
+    const max = axisMax(Math.max(...trend.map((p) => plotted(p.summary[status]))));
+    const y = (v: number) => bottom - (plotted(v) / max) * PANEL;
     return { status, top, bottom, max, y };
   });
   const out: string[] = [
@@ -102,14 +128,14 @@ export function trendSvg(trend: readonly TrendPoint[]): string {
   ];
   for (const p of panels) {
     const color = COLORS[p.status];
-    const last = trend.at(-1)!.summary[p.status] ?? 0;
+    const last = trend.at(-1)!.summary[p.status];
     for (const v of [0, p.max / 2, p.max]) {
       out.push(
         `<line x1="${LEFT}" x2="${LEFT + plotW}" y1="${f1(p.y(v))}" y2="${f1(p.y(v))}" stroke="${v === 0 ? '#8c959f' : '#eaeef2'}"/>`,
         `<text x="${LEFT - 8}" y="${f1(p.y(v) + 4)}" text-anchor="end">${formatCount(v)}</text>`,
       );
     }
-    const pts = trend.map((t, i) => `${f1(x(i))},${f1(p.y(t.summary[p.status] ?? 0))}`);
+    const pts = trend.map((t, i) => `${f1(x(i))},${f1(p.y(t.summary[p.status]))}`);
     if (n > 1) {
       out.push(
         `<path d="M${f1(x(0))},${p.bottom} L${pts.join(' L')} L${f1(x(n - 1))},${p.bottom} Z" fill="${color}" fill-opacity="0.08"/>`,
@@ -144,7 +170,7 @@ export function trendSvg(trend: readonly TrendPoint[]): string {
       `<g class="pt${i === n - 1 ? ' now' : ''}"><title>${esc(pointTitle(t, statuses))}</title><rect class="hit" x="${f1(at - colW / 2)}" y="${TOP}" width="${f1(colW)}" height="${axisY - TOP}" fill="transparent"/>${panels
         .map(
           (p) =>
-            `<circle cx="${f1(at)}" cy="${f1(p.y(t.summary[p.status] ?? 0))}" r="${r}" fill="${i === n - 1 ? COLORS[p.status] : '#fff'}" stroke="${COLORS[p.status]}" stroke-width="2"/>`,
+            `<circle cx="${f1(at)}" cy="${f1(p.y(t.summary[p.status]))}" r="${r}" fill="${i === n - 1 ? COLORS[p.status] : '#fff'}" stroke="${COLORS[p.status]}" stroke-width="2"/>`,
         )
         .join('')}</g>`,
     );
@@ -160,11 +186,11 @@ export function trendSvg(trend: readonly TrendPoint[]): string {
  */
 export function trendSection(trend: readonly TrendPoint[]): string {
   const statuses = trendStatuses(trend);
-  const rows = [...trend]
+  const rows = readTrend(trend)
     .reverse()
     .map(
       (p, i) =>
-        `<tr><td><code>${esc(p.runId)}</code>${i === 0 ? ' <span class="muted">(this run)</span>' : ''}</td><td>${esc(p.generatedAt)}</td>${statuses.map((s) => `<td class="num">${formatCount(p.summary[s] ?? 0)}</td>`).join('')}</tr>`,
+        `<tr><td><code>${esc(p.runId)}</code>${i === 0 ? ' <span class="muted">(this run)</span>' : ''}</td><td>${esc(p.generatedAt)}</td>${statuses.map((s) => `<td class="num">${formatCount(p.summary[s])}</td>`).join('')}</tr>`,
     )
     .join('');
   if (trend.length === 0)
