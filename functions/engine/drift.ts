@@ -5,7 +5,7 @@
 import type { CollectionError, Scope } from '../../checks/types.ts';
 import type { Changes, FindingRef, ResourceRef } from '../report/report.ts';
 import type { Finding } from './evaluate.ts';
-import { contextScope, scopeCovers } from './scope.ts';
+import { errorReaches } from './scope.ts';
 
 /** A resource as drift compares it: its identity and its scope (to tell removed from unreadable). */
 export type ScopedResourceRef = ResourceRef & { scope: Scope };
@@ -56,11 +56,7 @@ const refOnly = ({ provider, type, id }: ResourceRef): ResourceRef => ({ provide
  * resource may still exist, it just could not be read.
  */
 function unreadable(errors: readonly CollectionError[], r: ScopedResourceRef): boolean {
-  return errors.some(
-    (e) =>
-      e.types.includes(r.type) &&
-      (e.resourceId !== undefined ? e.resourceId === r.id : scopeCovers(e.scope, contextScope(r))),
-  );
+  return errors.some((e) => e.types.includes(r.type) && errorReaches(e, r));
 }
 
 /**
@@ -90,7 +86,12 @@ export function computeChanges(since: string, before: RunState, now: RunState): 
     if (current?.status === 'FAIL') continue;
     const lostSight =
       current === undefined &&
-      unreadable(now.errors, { ...f, type: f.resourceType, id: f.resourceId });
+      unreadable(now.errors, {
+        type: f.resourceType,
+        id: f.resourceId,
+        scope: f.scope,
+        provider: f.provider,
+      });
     if (current?.status === 'ERROR' || lostSight) unverifiedFailures.push(ref(f, current));
     else resolvedFailures.push(ref(f, current));
   }

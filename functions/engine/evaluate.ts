@@ -20,7 +20,7 @@ import type {
 } from '../../checks/types.ts';
 import { buildIndex } from './inventory-index.ts';
 import { redactInventory } from './redact.ts';
-import { contextScope, scopeCovers, scopeName } from './scope.ts';
+import { contextScope, sameResourceId, scopeCovers, scopeName } from './scope.ts';
 
 /** The namespaces that workload and namespace checks skip unless the config adds more. */
 export const DEFAULT_SYSTEM_NAMESPACES: readonly string[] = [
@@ -104,10 +104,6 @@ function typesOf(check: AnyCheck): Set<string> {
   return new Set([...check.meta.resourceTypes, ...check.meta.lookups]);
 }
 
-function sameId(a: string, b: string): boolean {
-  return a === b || a.toLowerCase() === b.toLowerCase();
-}
-
 /**
  * Of the errors about types `check` reads (`reads`), those that stop a verdict on `resource` from
  * being a PASS.
@@ -124,7 +120,8 @@ function blockingErrors(
     const hit = e.types.filter((t) => reads.has(t));
     if (hit.length === 0) return false;
     if (e.resourceId !== undefined) {
-      if (sameId(e.resourceId, resource.id) || sameId(e.resourceId, findingId)) return true;
+      if (sameResourceId(e.resourceId, resource.id) || sameResourceId(e.resourceId, findingId))
+        return true;
       // A failed read of one looked-up resource: we cannot tell which findings it feeds.
       return hit.some((t) => check.meta.lookups.includes(t)) && scopeCovers(e.scope, scope);
     }
@@ -160,7 +157,10 @@ function toFinding(check: AnyCheck, v: Verdict, status: Status, message: string)
 /** A finding lies inside an error's reach (so the scope was not empty for this check). */
 function insideError(f: Finding, resource: Resource | undefined, e: CollectionError): boolean {
   if (e.resourceId !== undefined) {
-    return sameId(e.resourceId, f.resourceId) || (!!resource && sameId(e.resourceId, resource.id));
+    return (
+      sameResourceId(e.resourceId, f.resourceId) ||
+      (!!resource && sameResourceId(e.resourceId, resource.id))
+    );
   }
   return scopeCovers(e.scope, resource ? contextScope(resource) : f.scope);
 }

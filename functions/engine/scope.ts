@@ -55,6 +55,32 @@ export function scopeCovers(errorScope: Scope, scope: Scope): boolean {
 }
 
 /**
+ * True when two resource ids name the same resource: equal, or equal but for case (ARM ids are
+ * case-insensitive).
+ *
+ * @example sameResourceId('/subscriptions/S/resourceGroups/RG', '/subscriptions/s/resourcegroups/rg') // true
+ */
+export function sameResourceId(a: string, b: string): boolean {
+  return a === b || a.toLowerCase() === b.toLowerCase();
+}
+
+/**
+ * True when a collection error reaches a resource: the resource it is about, or every resource of
+ * its scope (judged in the resource's context scope). Whether the error's types matter is the
+ * caller's question.
+ *
+ * @example errorReaches({ provider: 'aws', scope: { account: '1' }, types: [...], message }, cluster) // true for a cluster in account 1
+ */
+export function errorReaches(
+  error: CollectionError,
+  resource: Pick<Resource, 'type' | 'id' | 'scope'>,
+): boolean {
+  return error.resourceId !== undefined
+    ? sameResourceId(error.resourceId, resource.id)
+    : scopeCovers(error.scope, contextScope(resource));
+}
+
+/**
  * The name of an error's scope, used as the `resourceId` of a check's ERROR finding when the
  * scope holds nothing readable: `<provider>:` and the scope values joined with `/`; the cluster
  * id for Kubernetes types; the resource id when the error is about one resource.

@@ -164,6 +164,17 @@ describe('computeChanges', () => {
     expect(changes.removedResources).toEqual([]);
   });
 
+  it('matches an error about one resource by id as the engine does, case aside (ARM ids)', () => {
+    const changes = computeChanges(
+      'prev',
+      state({ findings: [finding('c1', 'r1', 'FAIL')], resources: [res('r1')] }),
+      state({ errors: [{ ...eksDenied, scope: {}, resourceId: 'R1' }] }),
+    );
+    expect(changes.resolvedFailures).toEqual([]);
+    expect(changes.unverifiedFailures.map((f) => f.resourceId)).toEqual(['r1']);
+    expect(changes.removedResources).toEqual([]);
+  });
+
   it.each([
     ['another region', { ...eksDenied, scope: { ...SCOPE, region: 'us-east-1' } }],
     ['another type', { ...eksDenied, types: ['aws.iam.policy'] }],
