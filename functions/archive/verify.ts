@@ -152,6 +152,9 @@ export async function verifyRun(
   return result;
 }
 
+/** A proper run folder that never got as far as its signature: incomplete, unless a run names it. */
+const neverSigned = (r: RunCheck): boolean => r.signature === 'missing' && !r.misplaced;
+
 /**
  * Checks the links between runs sorted oldest first. The chain is made of the validly signed
  * runs and every run a later run names; a run's predecessor must be the chain run just before
@@ -171,9 +174,7 @@ export function verifyChain(all: readonly RunCheck[]): {
   const named = new Map<string, string>();
   for (const r of all)
     if (r.previous && !named.has(r.previous.runId)) named.set(r.previous.runId, r.runId);
-  const incomplete = all
-    .filter((r) => r.signature === 'missing' && !r.misplaced && !named.has(r.runId))
-    .map((r) => r.runId);
+  const incomplete = all.filter((r) => neverSigned(r) && !named.has(r.runId)).map((r) => r.runId);
   for (const r of all) {
     const by = named.get(r.runId);
     if (by && r.signature !== 'valid') {
@@ -293,9 +294,7 @@ export async function verifyArchive(
     ? {
         problems: [],
         notes: [],
-        incomplete: checks
-          .filter((c) => c.signature === 'missing' && !c.misplaced)
-          .map((c) => c.runId),
+        incomplete: checks.filter(neverSigned).map((c) => c.runId),
       }
     : verifyChain(checks);
   const empty = runs.length === 0 ? [`${store.location}: no runs found under reports/`] : [];

@@ -35,9 +35,9 @@ export { PUBLIC_KEY_FILE } from './store.ts';
 
 const CHECK_INFO = ALL_CHECKS.map((c) => c.meta);
 
-/** The run ids are the write time `YYYY-MM-DDTHHMMSSZ` plus a short random hex suffix. */
 const TIME_PART_LENGTH = 'YYYY-MM-DDTHHMMSSZ'.length;
 
+/** The run ids are the write time `YYYY-MM-DDTHHMMSSZ` plus a short random hex suffix. */
 function timePart(date: Date): string {
   return date
     .toISOString()
@@ -199,10 +199,7 @@ async function writeLockedRun(input: WriteRunInput): Promise<WrittenRun> {
     previous: head && { runId: head.run.runId, sha256sumsDigest: sha256Hex(head.sums) },
     changes: history?.changes ?? null,
     trendBefore: history?.trend ?? [],
-    signing: {
-      keyId: signer.keyId,
-      publicKeySha256: publicKeyFingerprint(await signer.publicKeyPem()),
-    },
+    signing: { keyId: signer.keyId, publicKeySha256: publicKeyFingerprint(archiveKey) },
   });
   const artifacts: Array<[string, (sink: TextSink) => void]> = [
     ['findings.csv', (sink) => writeFindingsCsv(report.findings, sink)],

@@ -79,14 +79,13 @@ function failOnExit(run: WrittenRun, failOn: FailOn): 0 | 1 {
 }
 
 /**
- * How to verify the archive `out` signed by `signer`: the KMS key for KMS, else the archive's
- * public key file (for S3, a local copy of it).
+ * How to verify the archive `out`: with the KMS key when `kmsKeyArn` signed it, else with the
+ * archive's public key file (for S3, a local copy of it).
  */
-function verifyHint(out: string, signer: Signer): { publicKey: string; verify: string } {
+function verifyHint(out: string, kmsKeyArn?: string): { publicKey: string; verify: string } {
   const publicKey = `${out}/${PUBLIC_KEY_FILE}`;
   const verify = `npx pci-posture verify ${out}`;
-  if (signer.keyId.startsWith('arn:'))
-    return { publicKey, verify: `${verify} --kms-key-id ${signer.keyId}` };
+  if (kmsKeyArn) return { publicKey, verify: `${verify} --kms-key-id ${kmsKeyArn}` };
   if (!isS3(out)) return { publicKey, verify: `${verify} --public-key ${publicKey}` };
   return {
     publicKey,
@@ -208,7 +207,7 @@ function program(io: Io, setExit: (code: number) => void, clients: Clients): Com
       const signer = LocalPemSigner.fromFile(privateKey);
       const { demoInventory } = await import('../demo/estate.ts');
       const run = await runEvaluation(demoInventory(), {}, out, signer, io, !!opts.quiet, clients);
-      summary(run, io, verifyHint(out, signer));
+      summary(run, io, verifyHint(out));
       setExit(0);
     });
 
@@ -274,7 +273,7 @@ function program(io: Io, setExit: (code: number) => void, clients: Clients): Com
           clients,
           s3Options,
         );
-        summary(run, io, verifyHint(out, signer));
+        summary(run, io, verifyHint(out, opts.kmsKeyId ? signer.keyId : undefined));
         setExit(failOnExit(run, opts.failOn));
       },
     );
