@@ -4,6 +4,7 @@
  */
 import type { Status } from '../../../checks/types.ts';
 import type { Finding } from '../../engine/evaluate.ts';
+import { CLUSTER_TYPES } from '../../engine/scope.ts';
 import type { TextSink } from '../sink.ts';
 import { esc, formatCount, prose } from './escape.ts';
 
@@ -33,13 +34,6 @@ export interface FindingFacets {
   /** Per check id: the first finding (severity, requirements, remediation) and its counts per status. */
   checks: Map<string, { first: Finding; counts: Map<string, number> }>;
 }
-
-/** The resource types that are clusters: a finding of one is about that cluster. */
-const CLUSTER_TYPES: ReadonlySet<string> = new Set([
-  'aws.eks.cluster',
-  'gcp.gke.cluster',
-  'azure.aks.managed-cluster',
-]);
 
 /** A scope name (`gcp:shop-staging`, `aws:111122223333/eu-west-1`): the id of a scope-level ERROR finding, not of a resource. */
 const SCOPE_NAME = /^(aws|gcp|azure|kubernetes):/;
