@@ -25,11 +25,15 @@ import {
 } from '../archive/signer.ts';
 import { loadPublicKey, verifyArchive } from '../archive/verify.ts';
 import { PUBLIC_KEY_FILE, type WrittenRun, writeRun } from '../archive/write-run.ts';
+import type { AwsClientFactory } from '../collect/aws/clients.ts';
+import type { RuntimeSettings } from '../collect/runtime.ts';
 import { loadConfig } from '../config/check-config.ts';
+import { type AwsTargets, loadScanConfig, scanDestination } from '../config/scan-config.ts';
 import { type CheckConfig, evaluate } from '../engine/evaluate.ts';
 import { exitCodeFor, InputError, UsageError } from '../errors.ts';
 import { loadInventory } from '../inventory/load.ts';
 import { TOOL } from '../tool.ts';
+import { scanProgressLine, scanSummary } from './scan-summary.ts';
 import { verifySummary } from './verify-summary.ts';
 
 /** Where the command writes; tests pass their own. */
@@ -45,6 +49,8 @@ export interface Io {
  */
 export interface Clients extends ArchiveClients {
   kms: () => KMSClient | Promise<KMSClient>;
+  /** The AWS clients `scan` collects with; default: the SDK's, configured from the scan config. */
+  awsCollector?: (targets: AwsTargets, settings: RuntimeSettings) => AwsClientFactory;
 }
 
 function once<T>(make: () => T): () => T {
@@ -274,6 +280,85 @@ function program(io: Io, setExit: (code: number) => void, clients: Clients): Com
           s3Options,
         );
         summary(run, io, verifyHint(out, opts.kmsKeyId ? signer.keyId : undefined));
+        setExit(failOnExit(run, opts.failOn));
+      },
+    );
+
+  cmd
+    .command('scan')
+    .description('collect from the configured accounts, evaluate, and write a signed run folder')
+    .requiredOption('--config <FILE>', 'scan configuration (YAML or JSON)')
+    .option('--out <DIR|s3://BUCKET/PREFIX>', 'archive (default: archive.out in the config)')
+    .option('--signing-key <PEM>', 'sign with an EC P-256 private key (PEM)')
+    .option(
+      '--kms-key-id <ID>',
+      'sign with an AWS KMS key (ECC_NIST_P256, SIGN_VERIFY): id, ARN or alias',
+    )
+    .option('--sse-kms-key-id <ID>', 'S3 archives: the KMS key for SSE-KMS')
+    .addOption(
+      new Option('--retention-mode <MODE>', 'S3 archives: per-object Object Lock mode').choices([
+        'COMPLIANCE',
+        'GOVERNANCE',
+      ]),
+    )
+    .option('--retention-days <DAYS>', 'S3 archives: per-object Object Lock retention in days')
+    .addOption(
+      new Option('--fail-on <LEVEL>', 'exit 1 when a finding is FAIL (or FAIL or ERROR)').choices([
+        'fail',
+        'error',
+      ]),
+    )
+    .option('--quiet', 'print only the summary')
+    .option('--verbose', 'list every collection error')
+    .action(
+      async (opts: {
+        config: string;
+        out?: string;
+        signingKey?: string;
+        kmsKeyId?: string;
+        sseKmsKeyId?: string;
+        retentionMode?: 'COMPLIANCE' | 'GOVERNANCE';
+        retentionDays?: string;
+        failOn?: FailOn;
+        quiet?: boolean;
+        verbose?: boolean;
+      }) => {
+        // Every input is checked before anything is collected or written.
+        const config = loadScanConfig(opts.config);
+        const dest = scanDestination(config, opts);
+        const retention = retentionOption(opts) ?? config.archive.retention;
+        const sseKmsKeyId = opts.sseKmsKeyId ?? config.archive.sseKmsKeyId;
+        const out = await archiveLocation(dest.out);
+        const signer = await chooseSigner(dest, clients);
+        const { collectScan, runtimeSettings } = await import('../collect/scan.ts');
+        const settings = runtimeSettings(config);
+        const started = Date.now();
+        const result = await collectScan(config, {
+          ...(config.aws && clients.awsCollector
+            ? { aws: clients.awsCollector(config.aws, settings) }
+            : {}),
+          onPlan: (units) => {
+            if (!opts.quiet) io.stderr(`collecting ${units} scan unit(s)...\n`);
+          },
+          onProgress: (p) => {
+            if (!opts.quiet) io.stderr(scanProgressLine(p, Date.now() - started));
+          },
+        });
+        io.stderr(scanSummary(result, !!opts.verbose));
+        const run = await runEvaluation(
+          result.inventory,
+          config.checks,
+          out,
+          signer,
+          io,
+          !!opts.quiet,
+          clients,
+          {
+            ...(sseKmsKeyId ? { sseKmsKeyId } : {}),
+            ...(retention ? { retention } : {}),
+          },
+        );
+        summary(run, io, verifyHint(out, dest.kmsKeyId ? signer.keyId : undefined));
         setExit(failOnExit(run, opts.failOn));
       },
     );

@@ -80,6 +80,28 @@ function parseJsonSync(text: string, file: string): unknown {
 }
 
 /**
+ * The most specific problem of an issue: for a value that matches no alternative of a union, the
+ * alternative that got furthest into the value (a bad item of a list rather than "invalid input").
+ */
+function deepest(
+  issue: z.core.$ZodIssue,
+  prefix: PropertyKey[],
+): { issue: z.core.$ZodIssue; path: PropertyKey[] } {
+  const path = [...prefix, ...issue.path];
+  if (issue.code === 'invalid_union') {
+    let best: z.core.$ZodIssue | undefined;
+    for (const branch of issue.errors) {
+      const first = branch[0];
+      if (first && first.path.length > 0 && (!best || first.path.length > best.path.length)) {
+        best = first;
+      }
+    }
+    if (best) return deepest(best, path);
+  }
+  return { issue, path };
+}
+
+/**
  * Validates a parsed value against a schema; the first problem becomes an {@link InputError}
  * naming the JSON path.
  *
@@ -88,8 +110,7 @@ function parseJsonSync(text: string, file: string): unknown {
 export function validate<T>(schema: z.ZodType<T>, value: unknown, file: string): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const path = [...issue.path];
+  const { issue, path } = deepest(result.error.issues[0]!, []);
   if (issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined) path.push(issue.keys[0]);
   const extra =
     result.error.issues.length > 1 ? ` (and ${result.error.issues.length - 1} more)` : '';

@@ -1,0 +1,204 @@
+/**
+ * The AWS collector. `planAws` turns the config's targets into scan units, one per account
+ * (GetCallerIdentity; Organizations ListAccounts for `accounts: organization`); `collectAwsUnit`
+ * reads one account: it assumes the read-only role (the account of the credentials is read with
+ * them as they are), then reads IAM once and EKS in every region.
+ *
+ * Units are plain JSON so that a Step Functions Map can hand them to another function.
+ */
+import { type Account, ListAccountsCommand } from '@aws-sdk/client-organizations';
+import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import type { CollectionError } from '../../../checks/types.ts';
+import type { AwsTargets } from '../../config/scan-config.ts';
+import { type Collected, type CollectRuntime, collectionError } from '../runtime.ts';
+import type { AwsClientFactory, AwsClientParams } from './clients.ts';
+import { AWS_EKS_TYPES, collectEksRegion } from './eks.ts';
+import { AWS_IAM_TYPES, collectIam } from './iam.ts';
+
+/** Every AWS resource type the collector produces. */
+export const AWS_TYPES = [...AWS_EKS_TYPES, ...AWS_IAM_TYPES] as const;
+
+/** One AWS account to read. */
+export interface AwsScanUnit {
+  provider: 'aws';
+  account: string;
+  partition: string;
+  regions: string[];
+  /** The role to assume; absent for the account of the credentials themselves. */
+  roleArn?: string;
+  externalId?: string;
+  /** How long to wait for the IAM credential report, in ms. */
+  reportWaitMs: number;
+}
+
+/** The planned units, and what planning could not read. */
+export interface AwsPlan {
+  units: AwsScanUnit[];
+  errors: CollectionError[];
+  /** The account of the credentials (the management account for `organization`). */
+  callerAccount?: string;
+}
+
+/** The region STS, IAM and Organizations are called in: the first configured one. */
+const homeRegion = (targets: AwsTargets) => targets.regions[0] ?? 'us-east-1';
+
+/**
+ * The accounts to scan, as units. If the credentials cannot be identified, or the organization
+ * cannot be listed, the plan says so in `errors` (every AWS type, unscoped: nothing AWS can PASS)
+ * and keeps what it can.
+ *
+ * @example const plan = await planAws(rt, clients, config.aws, 60_000);
+ */
+export async function planAws(
+  rt: CollectRuntime,
+  clients: AwsClientFactory,
+  targets: AwsTargets,
+  reportWaitMs: number,
+): Promise<AwsPlan> {
+  const region = homeRegion(targets);
+  const errors: CollectionError[] = [];
+  let caller: { account: string; partition: string };
+  try {
+    const sts = clients.sts({ region });
+    const id = await rt.call('sts:GetCallerIdentity', (s) =>
+      sts.send(new GetCallerIdentityCommand({}), { abortSignal: s }),
+    );
+    if (!id.Account || !id.Arn) throw new Error('GetCallerIdentity answered without Account');
+    caller = { account: id.Account, partition: id.Arn.split(':')[1] ?? 'aws' };
+  } catch (err) {
+    errors.push(collectionError('aws', {}, AWS_TYPES, 'sts:GetCallerIdentity', err));
+    return { units: [], errors };
+  }
+
+  let accounts: string[];
+  if (targets.accounts === 'current') accounts = [caller.account];
+  else if (targets.accounts === 'organization') {
+    try {
+      const org = clients.organizations({ account: caller.account, region });
+      const listed = await rt.pages(
+        'organizations:ListAccounts',
+        (NextToken, s) => org.send(new ListAccountsCommand({ NextToken }), { abortSignal: s }),
+        (page) => [page.Accounts, page.NextToken] as const,
+      );
+      accounts = listed.filter(isActive).map((a) => a.Id!);
+      // The management account is always a member: an empty answer is not an organization.
+      if (accounts.length === 0) throw new Error('ListAccounts answered no ACTIVE account');
+    } catch (err) {
+      // The organization's accounts are unknown: no AWS finding may PASS. The account of the
+      // credentials is still read.
+      errors.push(collectionError('aws', {}, AWS_TYPES, 'organizations:ListAccounts', err));
+      accounts = [caller.account];
+    }
+  } else accounts = targets.accounts;
+
+  const excluded = new Set(targets.excludeAccounts);
+  const units = [...new Set(accounts)]
+    .filter((a) => !excluded.has(a))
+    .sort()
+    .map(
+      (account): AwsScanUnit => ({
+        provider: 'aws',
+        account,
+        partition: caller.partition,
+        regions: [...targets.regions],
+        reportWaitMs,
+        ...(account === caller.account
+          ? {}
+          : {
+              roleArn: `arn:${caller.partition}:iam::${account}:role/${targets.roleName}`,
+              ...(targets.externalId ? { externalId: targets.externalId } : {}),
+            }),
+      }),
+    );
+  return { units, errors, callerAccount: caller.account };
+}
+
+/** ACTIVE accounts: the `State` field, or the older `Status` where `State` is absent. */
+function isActive(a: Account): boolean {
+  if (!a.Id) return false;
+  return (a.State ?? a.Status) === 'ACTIVE';
+}
+
+/**
+ * Reads one account. A role that cannot be assumed makes every type of the account an error
+ * (per region for EKS, so that each region's ERROR is named); other failures are as narrow as
+ * the call that failed.
+ *
+ * @example const { resources, errors } = await collectAwsUnit(rt, clients, unit);
+ */
+export async function collectAwsUnit(
+  rt: CollectRuntime,
+  clients: AwsClientFactory,
+  unit: AwsScanUnit,
+): Promise<Collected> {
+  const out: Collected = { resources: [], errors: [] };
+  const home = unit.regions[0] ?? 'us-east-1';
+  let params: Omit<AwsClientParams, 'region'> = { account: unit.account };
+  if (unit.roleArn) {
+    try {
+      const sts = clients.sts({ region: home });
+      const r = await rt.call('sts:AssumeRole', (s) =>
+        sts.send(
+          new AssumeRoleCommand({
+            RoleArn: unit.roleArn,
+            RoleSessionName: 'pci-posture',
+            DurationSeconds: 3600,
+            ...(unit.externalId ? { ExternalId: unit.externalId } : {}),
+          }),
+          { abortSignal: s },
+        ),
+      );
+      const c = r.Credentials;
+      if (!c?.AccessKeyId || !c.SecretAccessKey) {
+        throw new Error('AssumeRole answered without credentials');
+      }
+      params = {
+        account: unit.account,
+        credentials: {
+          accessKeyId: c.AccessKeyId,
+          secretAccessKey: c.SecretAccessKey,
+          ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}),
+          ...(c.Expiration ? { expiration: c.Expiration } : {}),
+        },
+      };
+    } catch (err) {
+      const why = `${unit.roleArn} cannot be assumed`;
+      out.errors.push(
+        withPrefix(
+          collectionError('aws', { account: unit.account }, AWS_IAM_TYPES, 'sts:AssumeRole', err),
+          why,
+        ),
+        ...unit.regions.map((region) =>
+          withPrefix(
+            collectionError(
+              'aws',
+              { account: unit.account, region },
+              AWS_EKS_TYPES,
+              'sts:AssumeRole',
+              err,
+            ),
+            why,
+          ),
+        ),
+      );
+      return out;
+    }
+  }
+  const where = { account: unit.account, partition: unit.partition };
+  await Promise.all([
+    collectIam(
+      rt,
+      clients.iam({ ...params, region: home }),
+      { ...where, reportWaitMs: unit.reportWaitMs },
+      out,
+    ),
+    ...unit.regions.map((region) =>
+      collectEksRegion(rt, clients.eks({ ...params, region }), { ...where, region }, out),
+    ),
+  ]);
+  return out;
+}
+
+function withPrefix(e: CollectionError, prefix: string): CollectionError {
+  return { ...e, message: `${prefix}: ${e.message}` };
+}

@@ -1,0 +1,215 @@
+/**
+ * A whole collection: plan the scan units of every configured provider, collect them all in one
+ * call pool, and assemble the inventory (CONTRACTS §1). A unit that fails becomes `errors`; it
+ * never stops the others, and nothing is left out silently: a provider this version cannot yet
+ * collect is recorded as an error for every scope configured for it.
+ */
+import type { CollectionError, Inventory, Resource } from '../../checks/types.ts';
+import type { ScanConfig } from '../config/scan-config.ts';
+import { CLUSTER_TYPES } from '../engine/scope.ts';
+import { TOOL } from '../tool.ts';
+import { type AwsClientFactory, awsClientFactory } from './aws/clients.ts';
+import { collectAwsUnit, planAws } from './aws/collector.ts';
+import { type Collected, CollectRuntime, type RuntimeSettings } from './runtime.ts';
+
+/** The Kubernetes object kinds CONTRACTS §1 names, as resource types. */
+export const KUBERNETES_TYPES = [
+  'Namespace',
+  'ServiceAccount',
+  'Role',
+  'ClusterRole',
+  'RoleBinding',
+  'ClusterRoleBinding',
+  'NetworkPolicy',
+  'Pod',
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'ReplicaSet',
+  'Job',
+  'CronJob',
+].map((kind) => `kubernetes.${kind}`);
+
+const GCP_TYPES = ['gcp.gke.cluster', 'gcp.project.iam-policy'];
+const AZURE_TYPES = [
+  'azure.aks.managed-cluster',
+  'azure.authorization.role-assignment',
+  'azure.authorization.role-definition',
+];
+
+/** Where the collection stands, after each scan unit. */
+export interface ScanProgress {
+  done: number;
+  total: number;
+  /** Collection errors so far. */
+  errors: number;
+  /** The unit just finished (`aws 111122223333`). */
+  unit: string;
+}
+
+/** What a collection needs from outside; tests point the clients anywhere. */
+export interface ScanDeps {
+  /** The AWS clients; default: the SDK's, configured from the config. */
+  aws?: AwsClientFactory;
+  /** The clock (for `collectedAt`). */
+  now?: () => Date;
+  onProgress?: (progress: ScanProgress) => void;
+  /** Called once the plan is known, with the number of units. */
+  onPlan?: (units: number) => void;
+}
+
+/** The inventory, and how it was collected. */
+export interface ScanResult {
+  inventory: Inventory;
+  /** API calls made, by operation (`eks:DescribeCluster`). */
+  calls: Map<string, number>;
+  units: number;
+  durationMs: number;
+}
+
+/** The runtime settings of a config's `collection` section. */
+export function runtimeSettings(config: ScanConfig): RuntimeSettings {
+  const c = config.collection;
+  return {
+    concurrency: c.concurrency,
+    maxAttempts: c.maxAttempts,
+    callTimeoutMs: c.callTimeoutSeconds * 1000,
+    budgetMs: c.budgetSeconds * 1000,
+  };
+}
+
+/** ISO-8601 to the second, as CONTRACTS §1 shows `collectedAt`. */
+const isoSeconds = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+function notYet(provider: 'gcp' | 'azure' | 'kubernetes', what: string): string {
+  return `${what} is not collected: this version of pci-posture (${TOOL.version}) has no ${provider} collector yet, so these checks cannot be evaluated`;
+}
+
+/** Errors for every scope configured for a provider this version cannot collect. */
+function uncollectable(config: ScanConfig): CollectionError[] {
+  const errors: CollectionError[] = [];
+  const gcp = config.gcp;
+  if (gcp) {
+    const projects = Array.isArray(gcp.projects) ? gcp.projects : [undefined];
+    for (const project of projects) {
+      errors.push({
+        provider: 'gcp',
+        scope: project ? { project } : {},
+        types: GCP_TYPES,
+        operation: 'gcp',
+        message: notYet('gcp', project ? `project ${project}` : 'GCP'),
+      });
+    }
+  }
+  const azure = config.azure;
+  if (azure) {
+    const subs = Array.isArray(azure.subscriptions) ? azure.subscriptions : [undefined];
+    for (const subscription of subs) {
+      errors.push({
+        provider: 'azure',
+        scope: subscription ? { subscription } : {},
+        types: AZURE_TYPES,
+        operation: 'azure',
+        message: notYet('azure', subscription ? `subscription ${subscription}` : 'Azure'),
+      });
+    }
+  }
+  for (const cluster of config.kubernetes.clusters) {
+    errors.push({
+      provider: 'kubernetes',
+      scope: { cluster: cluster.name },
+      types: KUBERNETES_TYPES,
+      operation: 'kubernetes',
+      message: notYet('kubernetes', `cluster ${cluster.name}`),
+    });
+  }
+  return errors;
+}
+
+/** Kubernetes API errors for each cloud cluster found, while Kubernetes collection is pending. */
+function kubernetesPending(resources: readonly Resource[]): CollectionError[] {
+  return resources
+    .filter((r) => CLUSTER_TYPES.has(r.type))
+    .map((r) => ({
+      provider: 'kubernetes' as const,
+      scope: { cluster: r.id },
+      types: KUBERNETES_TYPES,
+      operation: 'kubernetes',
+      message: `${notYet('kubernetes', "the cluster's Kubernetes API")} (set kubernetes.enabled: false to leave the Kubernetes checks NOT_TESTED instead)`,
+    }));
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Collects everything the config names into one inventory.
+ *
+ * @example
+ * const { inventory, calls } = await collectScan(loadScanConfig('scan.yaml'), { onProgress: console.error });
+ */
+export async function collectScan(config: ScanConfig, deps: ScanDeps = {}): Promise<ScanResult> {
+  const started = Date.now();
+  const collectedAt = isoSeconds((deps.now ?? (() => new Date()))());
+  const settings = runtimeSettings(config);
+  const rt = new CollectRuntime(settings);
+  const resources: Resource[] = [];
+  const errors: CollectionError[] = uncollectable(config);
+  const add = (c: Collected) => {
+    resources.push(...c.resources);
+    errors.push(...c.errors);
+  };
+  let units = 0;
+  try {
+    const work: Array<{ label: string; run: () => Promise<Collected> }> = [];
+    if (config.aws) {
+      const aws = deps.aws ?? awsClientFactory(config.aws, settings);
+      const plan = await planAws(
+        rt,
+        aws,
+        config.aws,
+        config.collection.credentialReportWaitSeconds * 1000,
+      );
+      errors.push(...plan.errors);
+      for (const unit of plan.units) {
+        work.push({ label: `aws ${unit.account}`, run: () => collectAwsUnit(rt, aws, unit) });
+      }
+    }
+    units = work.length;
+    deps.onPlan?.(units);
+    let done = 0;
+    await Promise.all(
+      work.map(async ({ label, run }) => {
+        add(await run());
+        done++;
+        deps.onProgress?.({ done, total: units, errors: errors.length, unit: label });
+      }),
+    );
+  } finally {
+    rt.close();
+  }
+
+  if (config.kubernetes.enabled) errors.push(...kubernetesPending(resources));
+  // One object per (type, id), in a stable order.
+  const seen = new Set<string>();
+  const unique = resources
+    .sort((a, b) => cmp(a.type, b.type) || cmp(a.id, b.id))
+    .filter((r) => {
+      const key = `${r.type}\u0000${r.id}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  errors.sort(
+    (a, b) =>
+      cmp(a.provider, b.provider) ||
+      cmp(JSON.stringify(a.scope), JSON.stringify(b.scope)) ||
+      cmp(a.operation ?? '', b.operation ?? '') ||
+      cmp(a.resourceId ?? '', b.resourceId ?? ''),
+  );
+  return {
+    inventory: { schema: 'pci-posture/inventory@1', collectedAt, resources: unique, errors },
+    calls: rt.calls,
+    units,
+    durationMs: Date.now() - started,
+  };
+}

@@ -1,0 +1,379 @@
+/**
+ * The scan configuration: one YAML or JSON file that says what to scan (AWS accounts and regions,
+ * GCP projects, Azure subscriptions, Kubernetes clusters), how (concurrency, timeouts, retries,
+ * endpoint overrides), with which check options, and where the signed run goes.
+ *
+ * It is designed for every provider now; collectors fill in behind it. A JSON Schema generated
+ * from this module ships as `functions/config/scan-config.schema.json` for editors.
+ *
+ * ```yaml
+ * aws:
+ *   accounts: organization           # current | organization | [111122223333, ...]
+ *   regions: [eu-west-1, us-east-1]
+ *   roleName: PciPostureReadOnly
+ * kubernetes: { enabled: false }
+ * archive:
+ *   out: s3://audit-archive/pci
+ *   signer: { kmsKeyId: alias/pci-posture-signing }
+ * ```
+ */
+import { z } from 'zod';
+import type { CheckConfig } from '../engine/evaluate.ts';
+import { UsageError } from '../errors.ts';
+import { loadFile } from '../inventory/load.ts';
+import { checkConfigSchema } from './check-config.ts';
+
+const accountId = z
+  .string({
+    error:
+      'must be a 12-digit AWS account id in quotes (YAML reads bare digits as a number and drops leading zeros)',
+  })
+  .regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
+const awsRegion = z
+  .string()
+  .regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS region name such as eu-west-1');
+const uuid = z
+  .string()
+  .regex(
+    /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/,
+    'must be a GUID such as 00000000-0000-0000-0000-000000000000',
+  );
+const secretArn = z
+  .string()
+  .regex(
+    /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/,
+    'must be a Secrets Manager secret ARN',
+  );
+
+/**
+ * An endpoint override: an http(s) URL; `{region}` in it is replaced by the region a client is
+ * for (`https://fips.eks.{region}.amazonaws.com`).
+ */
+const endpoint = z
+  .string()
+  .regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'must be an http:// or https:// URL')
+  .describe('endpoint URL; {region} is replaced by the region of the call');
+
+function unique<T extends z.ZodType<string>>(item: T, what: string) {
+  return z
+    .array(item)
+    .min(1, `must list at least one ${what}`)
+    .refine((list) => new Set(list).size === list.length, `must not list a ${what} twice`);
+}
+
+const awsSchema = z
+  .object({
+    accounts: z
+      .union([z.enum(['current', 'organization']), unique(accountId, 'account')], {
+        error: 'must be current, organization, or a list of 12-digit account ids in quotes',
+      })
+      .default('current')
+      .describe(
+        'current: the account of the credentials; organization: every ACTIVE account of the AWS Organization (run from the management or a delegated administrator account); or a list of account ids',
+      ),
+    excludeAccounts: z
+      .array(accountId)
+      .default([])
+      .describe('accounts never scanned (sandboxes, suspended accounts)'),
+    regions: unique(awsRegion, 'region').describe('regions whose EKS clusters are scanned'),
+    roleName: z
+      .string()
+      .regex(/^[\w+=,.@/-]{1,64}$/, 'must be an IAM role name (or path/name)')
+      .default('PciPostureReadOnly')
+      .describe(
+        'read-only role assumed in every account other than the one the credentials belong to',
+      ),
+    externalId: z
+      .string()
+      .min(2)
+      .max(1224)
+      .optional()
+      .describe('sts:ExternalId the member role requires'),
+    useFipsEndpoints: z.boolean().default(false).describe('use the FIPS endpoints of each service'),
+    endpoints: z
+      .object({
+        eks: endpoint.optional(),
+        iam: endpoint.optional(),
+        sts: endpoint.optional(),
+        organizations: endpoint.optional(),
+      })
+      .strict()
+      .default({})
+      .describe('endpoint overrides (VPC endpoints, tests)'),
+  })
+  .strict();
+
+const gcpCredentials = z.discriminatedUnion('type', [
+  z
+    .object({
+      type: z.literal('workload-identity-federation'),
+      configFile: z
+        .string()
+        .optional()
+        .describe('external_account credential configuration (gcloud iam ... create-cred-config)'),
+      audience: z.string().optional(),
+      serviceAccount: z.string().optional().describe('service account to impersonate'),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('service-account-key'),
+      secretArn: secretArn.optional(),
+      file: z.string().optional(),
+    })
+    .strict()
+    .refine((c) => !!c.secretArn !== !!c.file, 'give exactly one of secretArn or file'),
+]);
+
+const gcpSchema = z
+  .object({
+    projects: z
+      .union([
+        unique(
+          z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'must be a GCP project id'),
+          'project',
+        ),
+        z
+          .object({ folder: z.string().regex(/^folders\/\d+$/, 'must be folders/<number>') })
+          .strict(),
+        z
+          .object({
+            organization: z
+              .string()
+              .regex(/^organizations\/\d+$/, 'must be organizations/<number>'),
+          })
+          .strict(),
+      ])
+      .describe('project ids, or every ACTIVE project under a folder or the organization'),
+    credentials: gcpCredentials.default({ type: 'workload-identity-federation' }),
+    endpoints: z
+      .object({ container: endpoint.optional(), resourceManager: endpoint.optional() })
+      .strict()
+      .default({}),
+  })
+  .strict();
+
+const azureCredentials = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('federated') }).strict(),
+  z
+    .object({
+      type: z.literal('certificate'),
+      secretArn: secretArn.optional(),
+      file: z.string().optional(),
+    })
+    .strict()
+    .refine((c) => !!c.secretArn !== !!c.file, 'give exactly one of secretArn or file'),
+  z
+    .object({
+      type: z.literal('secret'),
+      secretArn: secretArn.optional(),
+      env: z.string().optional().describe('environment variable that holds the client secret'),
+    })
+    .strict()
+    .refine((c) => !!c.secretArn !== !!c.env, 'give exactly one of secretArn or env'),
+]);
+
+const azureSchema = z
+  .object({
+    subscriptions: z
+      .union([z.literal('all'), unique(uuid, 'subscription')])
+      .describe('subscription ids, or all: every enabled subscription the identity can see'),
+    tenantId: uuid,
+    clientId: uuid,
+    credentials: azureCredentials.default({ type: 'federated' }),
+    cloud: z
+      .object({
+        authorityHost: endpoint.default('https://login.microsoftonline.com'),
+        resourceManager: endpoint.default('https://management.azure.com'),
+      })
+      .strict()
+      .default({
+        authorityHost: 'https://login.microsoftonline.com',
+        resourceManager: 'https://management.azure.com',
+      })
+      .describe('sovereign clouds: their Entra authority host and ARM endpoint'),
+  })
+  .strict();
+
+const kubernetesCluster = z
+  .object({
+    name: z.string().min(1),
+    endpoint: endpoint,
+    caFile: z.string().optional().describe('PEM CA bundle of the API server'),
+    token: z
+      .union([
+        z.object({ env: z.string().min(1) }).strict(),
+        z.object({ file: z.string().min(1) }).strict(),
+      ])
+      .describe('where the bearer token is read from (never written in this file)'),
+  })
+  .strict();
+
+const kubernetesSchema = z
+  .object({
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe(
+        "read each discovered cluster's Kubernetes API; false leaves the Kubernetes checks NOT_TESTED",
+      ),
+    pageSize: z.int().min(10).max(5000).default(500),
+    clusterBudgetSeconds: z.int().min(5).max(900).default(120),
+    clusters: z.array(kubernetesCluster).default([]).describe('clusters listed directly'),
+  })
+  .strict();
+
+const archiveSchema = z
+  .object({
+    out: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('archive: a folder or s3://BUCKET/PREFIX (--out overrides it)'),
+    signer: z
+      .union([
+        z.object({ kmsKeyId: z.string().min(1) }).strict(),
+        z.object({ signingKey: z.string().min(1).describe('EC P-256 private key PEM') }).strict(),
+      ])
+      .optional(),
+    sseKmsKeyId: z.string().min(1).optional(),
+    retention: z
+      .object({ mode: z.enum(['COMPLIANCE', 'GOVERNANCE']), days: z.int().min(1) })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+/** Collection defaults (the bench measures them): 8 calls in flight, 5 attempts, 20 s per attempt. */
+export const COLLECTION_DEFAULTS = {
+  concurrency: 8,
+  maxAttempts: 5,
+  callTimeoutSeconds: 20,
+  budgetSeconds: 840,
+  credentialReportWaitSeconds: 60,
+} as const;
+
+const collectionSchema = z
+  .object({
+    concurrency: z
+      .int()
+      .min(1)
+      .max(64)
+      .default(COLLECTION_DEFAULTS.concurrency)
+      .describe('API calls in flight at once, over all providers'),
+    maxAttempts: z
+      .int()
+      .min(1)
+      .max(10)
+      .default(COLLECTION_DEFAULTS.maxAttempts)
+      .describe('attempts per call (adaptive retry with jittered backoff on throttling and 5xx)'),
+    callTimeoutSeconds: z
+      .number()
+      .positive()
+      .max(300)
+      .default(COLLECTION_DEFAULTS.callTimeoutSeconds)
+      .describe('time limit of one attempt of one API call'),
+    budgetSeconds: z
+      .number()
+      .positive()
+      .max(86_400)
+      .default(COLLECTION_DEFAULTS.budgetSeconds)
+      .describe('overall time for collection; what is not read by then becomes collection errors'),
+    credentialReportWaitSeconds: z
+      .number()
+      .positive()
+      .max(600)
+      .default(COLLECTION_DEFAULTS.credentialReportWaitSeconds)
+      .describe('how long to wait for IAM to generate a credential report'),
+  })
+  .strict();
+
+function scanConfigObject() {
+  return z
+    .object({
+      $schema: z.string().optional(),
+      aws: awsSchema.optional(),
+      gcp: gcpSchema.optional(),
+      azure: azureSchema.optional(),
+      kubernetes: kubernetesSchema.default({
+        enabled: true,
+        pageSize: 500,
+        clusterBudgetSeconds: 120,
+        clusters: [],
+      }),
+      checks: checkConfigSchema().optional(),
+      archive: archiveSchema.default({}),
+      collection: collectionSchema.default({ ...COLLECTION_DEFAULTS }),
+    })
+    .strict()
+    .refine(
+      (c) => !!(c.aws || c.gcp || c.azure || c.kubernetes.clusters.length > 0),
+      'nothing to scan: give at least one of aws, gcp, azure or kubernetes.clusters',
+    );
+}
+
+/** The scan configuration after defaults are applied. */
+export type ScanConfig = Omit<z.output<ReturnType<typeof scanConfigObject>>, 'checks'> & {
+  checks?: CheckConfig;
+};
+export type AwsTargets = NonNullable<ScanConfig['aws']>;
+export type CollectionSettings = ScanConfig['collection'];
+
+/**
+ * The schema of a scan configuration file.
+ *
+ * @example scanConfigSchema().parse({ aws: { regions: ['eu-west-1'] } }).collection.concurrency // 8
+ */
+export function scanConfigSchema(): z.ZodType<ScanConfig> {
+  return scanConfigObject() as unknown as z.ZodType<ScanConfig>;
+}
+
+/**
+ * The JSON Schema of the scan configuration, for editors (`# yaml-language-server: $schema=...`).
+ *
+ * @example writeFileSync('scan-config.schema.json', JSON.stringify(scanConfigJsonSchema(), null, 2));
+ */
+export function scanConfigJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(scanConfigObject(), { io: 'input', unrepresentable: 'any' });
+  return {
+    ...schema,
+    $id: 'https://github.com/pci-posture/pci-posture/functions/config/scan-config.schema.json',
+    title: 'pci-posture scan configuration',
+  };
+}
+
+/**
+ * Reads a scan configuration (YAML or JSON); a bad file gets an error naming the file, the place
+ * in it and what is wrong (exit 2).
+ *
+ * @example const config = loadScanConfig('pci-posture.yaml');
+ */
+export function loadScanConfig(file: string): ScanConfig {
+  return loadFile(scanConfigSchema(), file);
+}
+
+/**
+ * The archive and signer of a scan: the command line's `--out`, `--signing-key`, `--kms-key-id`
+ * win over the config's `archive` section.
+ *
+ * @example scanDestination(config, { out: './archive' }).out // './archive'
+ */
+export function scanDestination(
+  config: ScanConfig,
+  flags: { out?: string; signingKey?: string; kmsKeyId?: string },
+): { out: string; signingKey?: string; kmsKeyId?: string } {
+  const out = flags.out ?? config.archive.out;
+  if (!out) {
+    throw new UsageError(
+      'no archive: give --out DIR|s3://BUCKET/PREFIX or archive.out in the config',
+    );
+  }
+  if (flags.signingKey || flags.kmsKeyId) {
+    return { out, signingKey: flags.signingKey, kmsKeyId: flags.kmsKeyId };
+  }
+  const signer = config.archive.signer;
+  if (!signer) return { out };
+  return 'kmsKeyId' in signer
+    ? { out, kmsKeyId: signer.kmsKeyId }
+    : { out, signingKey: signer.signingKey };
+}
