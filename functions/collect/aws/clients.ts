@@ -32,19 +32,26 @@ type AnyClient = EKSClient | IAMClient | STSClient | OrganizationsClient;
 /**
  * The default factory: adaptive retry (client-side rate limiting, jittered backoff on throttling
  * and 5xx) with `maxAttempts`, a per-attempt request timeout, FIPS and endpoint overrides
- * (`{region}` in an override is replaced). `decorate` sees every client made (tests add moto's
- * account header there).
+ * (`{region}` in an override is replaced).
  *
  * @example const clients = awsClientFactory(config.aws, settings); clients.eks({ account, region: 'eu-west-1' });
  */
 export function awsClientFactory(
   targets: Pick<AwsTargets, 'endpoints' | 'useFipsEndpoints'>,
   settings: RuntimeSettings,
-  decorate?: (client: AnyClient, params: AwsClientParams) => void,
+  options: {
+    /** Sees every client made (tests add moto's account header here). */
+    decorate?: (client: AnyClient, params: AwsClientParams) => void;
+    /** The base credentials; default: the SDK's default credential chain. */
+    credentials?: AwsCredentialIdentity;
+  } = {},
 ): AwsClientFactory {
+  const { decorate } = options;
   const config = (p: AwsClientParams, override: string | undefined) => ({
     region: p.region,
-    ...(p.credentials ? { credentials: p.credentials } : {}),
+    ...((p.credentials ?? options.credentials)
+      ? { credentials: p.credentials ?? options.credentials }
+      : {}),
     ...(override ? { endpoint: override.replaceAll('{region}', p.region) } : {}),
     useFipsEndpoint: targets.useFipsEndpoints,
     retryMode: 'adaptive',
