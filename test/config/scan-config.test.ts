@@ -1,0 +1,222 @@
+/**
+ * The scan configuration: defaults, every provider's section, precise errors (file, JSON path,
+ * what is wrong), the shipped example and JSON Schema, and `--out`/signer precedence.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import {
+  COLLECTION_DEFAULTS,
+  loadScanConfig,
+  scanConfigSchema,
+  scanDestination,
+} from '../../functions/config/scan-config.ts';
+import { InputError, UsageError } from '../../functions/errors.ts';
+import { tempDir } from '../helpers/tmp.ts';
+import { SCHEMA_FILE, schemaText } from '../tools/write-scan-config-schema.ts';
+
+const dir = tempDir('scan-config');
+const EXAMPLE = new URL('../../functions/config/scan-config.example.yaml', import.meta.url);
+
+function write(name: string, text: string): string {
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+function loadError(name: string, text: string): InputError {
+  try {
+    loadScanConfig(write(name, text));
+  } catch (err) {
+    expect(err).toBeInstanceOf(InputError);
+    return err as InputError;
+  }
+  throw new Error('expected the config to be refused');
+}
+
+describe('defaults', () => {
+  it('fills every default from one AWS region', () => {
+    const config = scanConfigSchema().parse({ aws: { regions: ['eu-west-1'] } });
+    expect(config.aws).toEqual({
+      accounts: 'current',
+      excludeAccounts: [],
+      regions: ['eu-west-1'],
+      roleName: 'PciPostureReadOnly',
+      useFipsEndpoints: false,
+      endpoints: {},
+    });
+    expect(config.collection).toEqual(COLLECTION_DEFAULTS);
+    expect(config.kubernetes).toEqual({
+      enabled: true,
+      pageSize: 500,
+      clusterBudgetSeconds: 120,
+      clusters: [],
+    });
+    expect(config.archive).toEqual({});
+  });
+
+  it('accepts every provider section', () => {
+    const config = scanConfigSchema().parse({
+      aws: { accounts: ['111122223333'], regions: ['eu-west-1'], externalId: 'xid' },
+      gcp: { projects: { folder: 'folders/123' } },
+      azure: {
+        subscriptions: 'all',
+        tenantId: '00000000-0000-0000-0000-000000000001',
+        clientId: '00000000-0000-0000-0000-000000000002',
+        credentials: { type: 'secret', env: 'AZURE_CLIENT_SECRET' },
+        cloud: {
+          authorityHost: 'https://login.microsoftonline.us',
+          resourceManager: 'https://management.usgovcloudapi.net',
+        },
+      },
+      kubernetes: {
+        clusters: [{ name: 'lab', endpoint: 'https://10.0.0.1', token: { env: 'LAB_TOKEN' } }],
+      },
+    });
+    expect(config.gcp?.credentials).toEqual({ type: 'workload-identity-federation' });
+    expect(config.azure?.subscriptions).toBe('all');
+    expect(config.kubernetes.clusters).toHaveLength(1);
+  });
+});
+
+describe('the shipped example and JSON Schema', () => {
+  it('the example validates and names the schema', () => {
+    const config = loadScanConfig(EXAMPLE.pathname);
+    expect(config.aws?.accounts).toBe('organization');
+    expect(config.archive.signer).toEqual({ kmsKeyId: 'alias/pci-posture-signing' });
+    expect(readFileSync(EXAMPLE, 'utf8')).toMatch(/\$schema=\.\/scan-config\.schema\.json/);
+  });
+
+  it('the committed JSON Schema is what the zod schema generates (npm run schema)', () => {
+    expect(readFileSync(SCHEMA_FILE, 'utf8')).toBe(schemaText());
+  });
+
+  it('the JSON Schema accepts the example and refuses what the loader refuses', () => {
+    const ajv = new Ajv2020({ strict: false });
+    const validate = ajv.compile(JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')));
+    expect(validate(parseYaml(readFileSync(EXAMPLE, 'utf8')))).toBe(true);
+    expect(validate({ aws: { regions: ['eu-west-1'], bogus: 1 } })).toBe(false);
+    expect(validate({ aws: { regions: ['eu-west-1'], accounts: [111122223333] } })).toBe(false);
+    expect(validate({ aws: { regions: ['eu-west-1'] }, checks: { options: { nope: {} } } })).toBe(
+      false,
+    );
+  });
+
+  it('the README shows the example and documents every top-level section', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    expect(readme).toContain('functions/config/scan-config.example.yaml');
+    // The README's example is the shipped file, so the two cannot drift apart.
+    expect(readme).toContain(`\`\`\`yaml\n${readFileSync(EXAMPLE, 'utf8')}\`\`\``);
+    for (const key of ['aws', 'gcp', 'azure', 'kubernetes', 'checks', 'archive', 'collection']) {
+      expect(readme).toMatch(new RegExp(`\\n#? ?${key}:`));
+    }
+  });
+});
+
+describe('errors name the file, the place and the problem', () => {
+  const cases: Array<[string, string, string, RegExp]> = [
+    ['nothing to scan', 'checks: {}\n', '$', /nothing to scan/],
+    ['regions missing', 'aws: { accounts: current }\n', '$.aws.regions', /expected array/],
+    ['a bad region', 'aws: { regions: [Europe] }\n', '$.aws.regions[0]', /AWS region/],
+    ['a region twice', 'aws: { regions: [eu-west-1, eu-west-1] }\n', '$.aws.regions', /twice/],
+    [
+      'an unquoted account id',
+      'aws: { regions: [eu-west-1], accounts: [111122223333] }\n',
+      '$.aws.accounts[0]',
+      /in quotes/,
+    ],
+    [
+      'a short account id',
+      'aws: { regions: [eu-west-1], accounts: ["1234"] }\n',
+      '$.aws.accounts[0]',
+      /12-digit/,
+    ],
+    [
+      'an unknown accounts word',
+      'aws: { regions: [eu-west-1], accounts: everything }\n',
+      '$.aws.accounts',
+      /current, organization, or a list/,
+    ],
+    [
+      'an unknown key',
+      'aws: { regions: [eu-west-1], region: x }\n',
+      '$.aws.region',
+      /Unrecognized/,
+    ],
+    [
+      'an endpoint that is not a URL',
+      'aws: { regions: [eu-west-1], endpoints: { eks: "eks.local" } }\n',
+      '$.aws.endpoints.eks',
+      /http/,
+    ],
+    [
+      'concurrency out of range',
+      'aws: { regions: [eu-west-1] }\ncollection: { concurrency: 0 }\n',
+      '$.collection.concurrency',
+      /1/,
+    ],
+    [
+      'a check option of the wrong type',
+      'aws: { regions: [eu-west-1] }\nchecks: { options: { aws-iam-access-keys-rotated: { maxAgeDays: "x" } } }\n',
+      '$.checks.options["aws-iam-access-keys-rotated"].maxAgeDays',
+      /number/,
+    ],
+    [
+      'a GCP key with two sources',
+      'gcp: { projects: [shop-prod], credentials: { type: service-account-key, file: k.json, secretArn: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:x" } }\n',
+      '$.gcp.credentials',
+      /exactly one/,
+    ],
+    [
+      'an Azure tenant that is not a GUID',
+      'azure: { subscriptions: all, tenantId: contoso, clientId: 00000000-0000-0000-0000-000000000002 }\n',
+      '$.azure.tenantId',
+      /GUID/,
+    ],
+  ];
+  it.each(cases)('%s', (_name, text, path, problem) => {
+    const err = loadError('bad.yaml', text);
+    expect(err.file).toMatch(/bad\.yaml$/);
+    expect(err.where).toBe(path);
+    expect(err.problem).toMatch(problem);
+    expect(err.message).toContain(`bad.yaml: ${path}: `);
+  });
+
+  it('YAML syntax errors give the line and column', () => {
+    const err = loadError('syntax.yaml', 'aws:\n  regions: [eu-west-1\n');
+    expect(err.where).toMatch(/^line \d+, column \d+$/);
+  });
+
+  it('JSON files are read as JSON', () => {
+    const config = loadScanConfig(write('ok.json', '{"aws":{"regions":["us-east-1"]}}'));
+    expect(config.aws?.regions).toEqual(['us-east-1']);
+    expect(loadError('bad.json', '{"aws":{"regions":["us-east-1"],}}').where).toMatch(/^line 1/);
+  });
+});
+
+describe('where the run goes', () => {
+  const config = scanConfigSchema().parse({
+    aws: { regions: ['eu-west-1'] },
+    archive: { out: 's3://bucket/pci', signer: { kmsKeyId: 'alias/sign' } },
+  });
+
+  it('takes the archive and signer from the config', () => {
+    expect(scanDestination(config, {})).toEqual({ out: 's3://bucket/pci', kmsKeyId: 'alias/sign' });
+  });
+
+  it('lets --out and a signer flag win', () => {
+    expect(scanDestination(config, { out: './a', signingKey: 'k.pem' })).toEqual({
+      out: './a',
+      signingKey: 'k.pem',
+      kmsKeyId: undefined,
+    });
+  });
+
+  it('refuses a scan with nowhere to write', () => {
+    const bare = scanConfigSchema().parse({ aws: { regions: ['eu-west-1'] } });
+    expect(() => scanDestination(bare, {})).toThrow(UsageError);
+    expect(() => scanDestination(bare, {})).toThrow(/--out/);
+  });
+});
