@@ -67,7 +67,11 @@ export interface ScanResult {
   durationMs: number;
 }
 
-/** The runtime settings of a config's `collection` section. */
+/**
+ * The runtime settings of a config's `collection` section.
+ *
+ * @example runtimeSettings(config).concurrency // 8
+ */
 export function runtimeSettings(config: ScanConfig): RuntimeSettings {
   const c = config.collection;
   return {

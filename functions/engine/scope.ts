@@ -83,7 +83,8 @@ export function errorReaches(
 /**
  * The name of an error's scope, used as the `resourceId` of a check's ERROR finding when the
  * scope holds nothing readable: `<provider>:` and the scope values joined with `/`; the cluster
- * id for Kubernetes types; the resource id when the error is about one resource.
+ * id for Kubernetes types; the resource id when the error is about one resource; `<provider>:*`
+ * for an error with no scope.
  *
  * @example scopeName({ provider: 'gcp', scope: { project: 'shop-prod' }, ... }) // 'gcp:shop-prod'
  */
@@ -95,5 +96,6 @@ export function scopeName(error: CollectionError): string {
   const values = SCOPE_KEY_ORDER.filter((k) => k !== 'cluster' || error.provider === 'kubernetes')
     .map((k) => error.scope[k])
     .filter((v): v is string => typeof v === 'string');
-  return `${error.provider}:${values.join('/')}`;
+  // An error with no scope (the accounts of an organization could not be listed) covers them all.
+  return `${error.provider}:${values.length > 0 ? values.join('/') : '*'}`;
 }

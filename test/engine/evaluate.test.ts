@@ -160,6 +160,38 @@ describe('evaluate', () => {
     ]);
   });
 
+  it('names an error with no scope <provider>:* and lets it reach every resource of its types', () => {
+    const r = evaluate(
+      inventory(
+        [open],
+        [
+          {
+            provider: 'aws',
+            scope: {},
+            types: ['aws.eks.cluster'],
+            message: 'ListAccounts denied',
+          },
+        ],
+      ),
+      { checks: [eksEndpointNotPublic] },
+    );
+    // The open endpoint is a FAIL proven by what was read; no PASS survives an unscoped error.
+    expect(r.findings.map((f) => [f.resourceId, f.status])).toEqual([[open.id, 'FAIL']]);
+    const none = evaluate(
+      inventory([], [{ provider: 'aws', scope: {}, types: ['aws.eks.cluster'], message: 'x' }]),
+      { checks: [eksEndpointNotPublic] },
+    );
+    expect(none.findings.map((f) => [f.resourceId, f.status])).toEqual([['aws:*', 'ERROR']]);
+    const closedToo = evaluate(
+      inventory(
+        [closed],
+        [{ provider: 'aws', scope: {}, types: ['aws.eks.cluster'], message: 'x' }],
+      ),
+      { checks: [eksEndpointNotPublic] },
+    );
+    expect(closedToo.findings.map((f) => f.status)).toEqual(['ERROR']);
+  });
+
   it('limits an error about one resource to that resource', () => {
     const error: CollectionError = {
       provider: 'aws',
