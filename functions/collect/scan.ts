@@ -9,7 +9,8 @@ import type { ScanConfig } from '../config/scan-config.ts';
 import { CLUSTER_TYPES } from '../engine/scope.ts';
 import { TOOL } from '../tool.ts';
 import { type AwsClientFactory, awsClientFactory } from './aws/clients.ts';
-import { collectAwsUnit, planAws } from './aws/collector.ts';
+import { awsCollector } from './aws/collector.ts';
+import type { Collector } from './collector.ts';
 import { type Collected, CollectRuntime, type RuntimeSettings } from './runtime.ts';
 
 /** The Kubernetes object kinds CONTRACTS §1 names, as resource types. */
@@ -164,18 +165,19 @@ export async function collectScan(config: ScanConfig, deps: ScanDeps = {}): Prom
   };
   let units = 0;
   try {
-    const work: Array<{ label: string; run: () => Promise<Collected> }> = [];
+    const collectors: Collector[] = [];
     if (config.aws) {
       const aws = deps.aws ?? awsClientFactory(config.aws, settings);
-      const plan = await planAws(
-        rt,
-        aws,
-        config.aws,
-        config.collection.credentialReportWaitSeconds * 1000,
-      );
+      const reportWaitMs = config.collection.credentialReportWaitSeconds * 1000;
+      collectors.push(awsCollector(config.aws, aws, reportWaitMs) as Collector);
+    }
+    const work: Array<{ label: string; run: () => Promise<Collected> }> = [];
+    const plans = await Promise.all(collectors.map((c) => c.plan(rt)));
+    for (const [i, collector] of collectors.entries()) {
+      const plan = plans[i]!;
       errors.push(...plan.errors);
       for (const unit of plan.units) {
-        work.push({ label: `aws ${unit.account}`, run: () => collectAwsUnit(rt, aws, unit) });
+        work.push({ label: collector.label(unit), run: () => collector.collect(rt, unit) });
       }
     }
     units = work.length;

@@ -10,6 +10,7 @@ import { type Account, ListAccountsCommand } from '@aws-sdk/client-organizations
 import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { CollectionError } from '../../../checks/types.ts';
 import type { AwsTargets } from '../../config/scan-config.ts';
+import type { Collector } from '../collector.ts';
 import { type Collected, type CollectRuntime, collectionError } from '../runtime.ts';
 import type { AwsClientFactory, AwsClientParams } from './clients.ts';
 import { AWS_EKS_TYPES, collectEksRegion } from './eks.ts';
@@ -201,4 +202,22 @@ export async function collectAwsUnit(
 
 function withPrefix(e: CollectionError, prefix: string): CollectionError {
   return { ...e, message: `${prefix}: ${e.message}` };
+}
+
+/**
+ * The AWS collector behind the shared {@link Collector} interface.
+ *
+ * @example const aws = awsCollector(config.aws, awsClientFactory(config.aws, settings), 60_000);
+ */
+export function awsCollector(
+  targets: AwsTargets,
+  clients: AwsClientFactory,
+  reportWaitMs: number,
+): Collector<AwsScanUnit> {
+  return {
+    provider: 'aws',
+    plan: (rt) => planAws(rt, clients, targets, reportWaitMs),
+    collect: (rt, unit) => collectAwsUnit(rt, clients, unit),
+    label: (unit) => `aws ${unit.account}`,
+  };
 }

@@ -1,0 +1,39 @@
+/**
+ * The interface every provider's collector implements (AWS now; GCP, Azure and Kubernetes join
+ * behind it). A collector plans scan units (accounts, projects, subscriptions, clusters) and
+ * collects one unit at a time; the runtime it is given bounds concurrency, times calls and keeps
+ * the budget, and every failure it meets becomes an inventory `errors` entry rather than an
+ * exception. Units are plain JSON, so that the deployed workflow can plan in one function and
+ * collect each unit in another.
+ */
+import type { CollectionError, Provider } from '../../checks/types.ts';
+import type { Collected, CollectRuntime } from './runtime.ts';
+
+/** One unit of collection work, as plain JSON. */
+export interface ScanUnit {
+  readonly provider: Provider;
+}
+
+/** The units a collector plans, and what planning could not read. */
+export interface Plan<U extends ScanUnit> {
+  units: U[];
+  errors: CollectionError[];
+}
+
+/**
+ * One provider's collector. Clients are injected when it is made, so tests point it anywhere.
+ *
+ * @example
+ * const aws = awsCollector(config.aws, awsClientFactory(config.aws, settings), 60_000);
+ * const { units } = await aws.plan(rt);
+ * const shard = await aws.collect(rt, units[0]);
+ */
+export interface Collector<U extends ScanUnit = ScanUnit> {
+  readonly provider: Provider;
+  /** Expands the configured targets into units; never throws (failures are `errors`). */
+  plan(rt: CollectRuntime): Promise<Plan<U>>;
+  /** Reads one unit; never throws (failures are `errors`). */
+  collect(rt: CollectRuntime, unit: U): Promise<Collected>;
+  /** How progress names a unit (`aws 111122223333`). */
+  label(unit: U): string;
+}
