@@ -4,6 +4,7 @@
  * never stops the others, and nothing is left out silently: a provider this version cannot yet
  * collect is recorded as an error for every scope configured for it.
  */
+import { WORKLOAD_TYPES } from '../../checks/lib/workloads.ts';
 import type { CollectionError, Inventory, Resource } from '../../checks/types.ts';
 import type { ScanConfig } from '../config/scan-config.ts';
 import { CLUSTER_TYPES } from '../engine/scope.ts';
@@ -15,21 +16,17 @@ import { type Collected, CollectRuntime, type RuntimeSettings } from './runtime.
 
 /** The Kubernetes object kinds CONTRACTS §1 names, as resource types. */
 export const KUBERNETES_TYPES = [
-  'Namespace',
-  'ServiceAccount',
-  'Role',
-  'ClusterRole',
-  'RoleBinding',
-  'ClusterRoleBinding',
-  'NetworkPolicy',
-  'Pod',
-  'Deployment',
-  'StatefulSet',
-  'DaemonSet',
-  'ReplicaSet',
-  'Job',
-  'CronJob',
-].map((kind) => `kubernetes.${kind}`);
+  ...[
+    'Namespace',
+    'ServiceAccount',
+    'Role',
+    'ClusterRole',
+    'RoleBinding',
+    'ClusterRoleBinding',
+    'NetworkPolicy',
+  ].map((kind) => `kubernetes.${kind}`),
+  ...WORKLOAD_TYPES,
+];
 
 const GCP_TYPES = ['gcp.gke.cluster', 'gcp.project.iam-policy'];
 const AZURE_TYPES = [
@@ -90,45 +87,53 @@ function notYet(provider: 'gcp' | 'azure' | 'kubernetes', what: string): string 
   return `${what} is not collected: this version of pci-posture (${TOOL.version}) has no ${provider} collector yet, so these checks cannot be evaluated`;
 }
 
+/**
+ * Errors for the scopes configured for a provider this version cannot collect: one per listed
+ * project or subscription, or one unscoped error when the scopes were to be discovered.
+ */
+function notCollected(
+  provider: 'gcp' | 'azure',
+  key: 'project' | 'subscription',
+  listed: readonly string[] | undefined,
+  types: readonly string[],
+): CollectionError[] {
+  return (listed ?? [undefined]).map((value) => ({
+    provider,
+    scope: value ? { [key]: value } : {},
+    types: [...types],
+    operation: provider,
+    message: notYet(provider, value ? `${key} ${value}` : `every ${key} to be discovered`),
+  }));
+}
+
 /** Errors for every scope configured for a provider this version cannot collect. */
 function uncollectable(config: ScanConfig): CollectionError[] {
-  const errors: CollectionError[] = [];
-  const gcp = config.gcp;
-  if (gcp) {
-    const projects = Array.isArray(gcp.projects) ? gcp.projects : [undefined];
-    for (const project of projects) {
-      errors.push({
-        provider: 'gcp',
-        scope: project ? { project } : {},
-        types: GCP_TYPES,
-        operation: 'gcp',
-        message: notYet('gcp', project ? `project ${project}` : 'GCP'),
-      });
-    }
-  }
-  const azure = config.azure;
-  if (azure) {
-    const subs = Array.isArray(azure.subscriptions) ? azure.subscriptions : [undefined];
-    for (const subscription of subs) {
-      errors.push({
-        provider: 'azure',
-        scope: subscription ? { subscription } : {},
-        types: AZURE_TYPES,
-        operation: 'azure',
-        message: notYet('azure', subscription ? `subscription ${subscription}` : 'Azure'),
-      });
-    }
-  }
-  for (const cluster of config.kubernetes.clusters) {
-    errors.push({
-      provider: 'kubernetes',
+  const { gcp, azure } = config;
+  return [
+    ...(gcp
+      ? notCollected(
+          'gcp',
+          'project',
+          Array.isArray(gcp.projects) ? gcp.projects : undefined,
+          GCP_TYPES,
+        )
+      : []),
+    ...(azure
+      ? notCollected(
+          'azure',
+          'subscription',
+          Array.isArray(azure.subscriptions) ? azure.subscriptions : undefined,
+          AZURE_TYPES,
+        )
+      : []),
+    ...config.kubernetes.clusters.map((cluster) => ({
+      provider: 'kubernetes' as const,
       scope: { cluster: cluster.name },
       types: KUBERNETES_TYPES,
       operation: 'kubernetes',
       message: notYet('kubernetes', `cluster ${cluster.name}`),
-    });
-  }
-  return errors;
+    })),
+  ];
 }
 
 /** Kubernetes API errors for each cloud cluster found, while Kubernetes collection is pending. */

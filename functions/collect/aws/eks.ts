@@ -98,90 +98,99 @@ async function collectCluster(
     },
   );
 
-  const nodegroups = attempt(
-    out,
-    async () => {
-      const list = await rt.pages(
-        'eks:ListNodegroups',
-        (nextToken, s) =>
-          eks.send(new ListNodegroupsCommand({ clusterName: name, maxResults: 100, nextToken }), {
-            abortSignal: s,
-          }),
-        (page) => [page.nodegroups, page.nextToken] as const,
-      );
-      await Promise.all(
-        [...new Set(list)].map((ng) =>
-          attempt(
-            out,
-            async () => {
-              const r = await rt.call('eks:DescribeNodegroup', (s) =>
-                eks.send(new DescribeNodegroupCommand({ clusterName: name, nodegroupName: ng }), {
-                  abortSignal: s,
-                }),
-              );
-              const n = described(r.nodegroup, 'eks:DescribeNodegroup');
-              push(
-                'aws.eks.nodegroup',
-                n.nodegroupArn ?? arn(w, 'nodegroup', `${name}/${ng}`),
-                toWire(n),
-              );
-            },
-            {
-              provider: 'aws',
-              scope: clusterScope,
-              types: ['aws.eks.nodegroup'],
-              operation: 'eks:DescribeNodegroup',
-              resourceId: arn(w, 'nodegroup', `${name}/${ng}`),
-            },
-          ),
-        ),
-      );
-    },
-    {
-      provider: 'aws',
-      scope: clusterScope,
-      types: ['aws.eks.nodegroup'],
-      operation: 'eks:ListNodegroups',
-    },
-  );
-
-  const addons = attempt(
-    out,
-    async () => {
-      const list = await rt.pages(
-        'eks:ListAddons',
-        (nextToken, s) =>
-          eks.send(new ListAddonsCommand({ clusterName: name, maxResults: 100, nextToken }), {
-            abortSignal: s,
-          }),
-        (page) => [page.addons, page.nextToken] as const,
-      );
-      await Promise.all(
-        [...new Set(list)].map((addon) =>
-          attempt(
-            out,
-            async () => {
-              const r = await rt.call('eks:DescribeAddon', (s) =>
-                eks.send(new DescribeAddonCommand({ clusterName: name, addonName: addon }), {
-                  abortSignal: s,
-                }),
-              );
-              const a = described(r.addon, 'eks:DescribeAddon');
-              push('aws.eks.addon', a.addonArn ?? arn(w, 'addon', `${name}/${addon}`), toWire(a));
-            },
-            {
-              provider: 'aws',
-              scope: clusterScope,
-              types: ['aws.eks.addon'],
-              operation: 'eks:DescribeAddon',
-              resourceId: arn(w, 'addon', `${name}/${addon}`),
-            },
-          ),
-        ),
-      );
-    },
-    { provider: 'aws', scope: clusterScope, types: ['aws.eks.addon'], operation: 'eks:ListAddons' },
-  );
+  const parts = { rt, w, name, clusterScope, push, out };
+  const nodegroups = listAndDescribe(parts, {
+    type: 'aws.eks.nodegroup',
+    kind: 'nodegroup',
+    list: 'eks:ListNodegroups',
+    describe: 'eks:DescribeNodegroup',
+    page: (nextToken, s) =>
+      eks
+        .send(new ListNodegroupsCommand({ clusterName: name, maxResults: 100, nextToken }), {
+          abortSignal: s,
+        })
+        .then((p) => [p.nodegroups, p.nextToken] as const),
+    one: (ng, s) =>
+      eks
+        .send(new DescribeNodegroupCommand({ clusterName: name, nodegroupName: ng }), {
+          abortSignal: s,
+        })
+        .then((r) => {
+          const n = described(r.nodegroup, 'eks:DescribeNodegroup');
+          return [n, n.nodegroupArn] as const;
+        }),
+  });
+  const addons = listAndDescribe(parts, {
+    type: 'aws.eks.addon',
+    kind: 'addon',
+    list: 'eks:ListAddons',
+    describe: 'eks:DescribeAddon',
+    page: (nextToken, s) =>
+      eks
+        .send(new ListAddonsCommand({ clusterName: name, maxResults: 100, nextToken }), {
+          abortSignal: s,
+        })
+        .then((p) => [p.addons, p.nextToken] as const),
+    one: (addon, s) =>
+      eks
+        .send(new DescribeAddonCommand({ clusterName: name, addonName: addon }), {
+          abortSignal: s,
+        })
+        .then((r) => {
+          const a = described(r.addon, 'eks:DescribeAddon');
+          return [a, a.addonArn] as const;
+        }),
+  });
 
   await Promise.all([cluster, nodegroups, addons]);
+}
+
+/**
+ * A cluster's node groups or add-ons: one paged list, then one describe per name, each pushed as
+ * its REST JSON. A failed list is an error for the type in the cluster's scope; a failed describe
+ * names that one part (by its ARN without the random suffix, which only the describe returns).
+ */
+function listAndDescribe(
+  at: {
+    rt: CollectRuntime;
+    w: Where;
+    name: string;
+    clusterScope: Record<string, string>;
+    push: (type: string, id: string, data: unknown) => void;
+    out: Collected;
+  },
+  part: {
+    type: 'aws.eks.nodegroup' | 'aws.eks.addon';
+    kind: 'nodegroup' | 'addon';
+    list: string;
+    describe: string;
+    page: (
+      token: string | undefined,
+      signal: AbortSignal,
+    ) => Promise<readonly [readonly string[] | undefined, string | undefined]>;
+    one: (item: string, signal: AbortSignal) => Promise<readonly [object, string | undefined]>;
+  },
+): Promise<unknown> {
+  const { rt, w, name, clusterScope, push, out } = at;
+  const base = { provider: 'aws' as const, scope: clusterScope, types: [part.type] };
+  return attempt(
+    out,
+    async () => {
+      const items = await rt.pages(part.list, part.page, (p) => p);
+      await Promise.all(
+        [...new Set(items)].map((item) => {
+          const id = arn(w, part.kind, `${name}/${item}`);
+          return attempt(
+            out,
+            async () => {
+              const [data, fullArn] = await rt.call(part.describe, (s) => part.one(item, s));
+              push(part.type, fullArn ?? id, toWire(data));
+            },
+            { ...base, operation: part.describe, resourceId: id },
+          );
+        }),
+      );
+    },
+    { ...base, operation: part.list },
+  );
 }
