@@ -344,7 +344,7 @@ function program(io: Io, setExit: (code: number) => void, clients: Clients): Com
             if (!opts.quiet) io.stderr(scanProgressLine(p, Date.now() - started));
           },
         });
-        io.stderr(scanSummary(result, !!opts.verbose));
+        io.stderr(scanSummary(result, !!opts.verbose, !!opts.quiet));
         const run = await runEvaluation(
           result.inventory,
           config.checks,

@@ -17,21 +17,23 @@ export function scanProgressLine(p: ScanProgress, elapsedMs: number): string {
 
 /**
  * The closing lines of collection: resources, units, calls and time, then the collection errors
- * (the first ten, or all with `verbose`), each with its scope, operation and message.
+ * (the first ten, or all with `verbose`; none with `quiet`), each with its scope (the cluster,
+ * for an error about one cluster's parts), operation and message.
  *
  * @example io.stderr(scanSummary(result, false));
  */
-export function scanSummary(result: ScanResult, verbose: boolean): string {
+export function scanSummary(result: ScanResult, verbose: boolean, quiet = false): string {
   const inv = result.inventory;
   let calls = 0;
   for (const n of result.calls.values()) calls += n;
   const lines = [
     `collected ${inv.resources.length} resources from ${result.units} scan unit(s) in ${(result.durationMs / 1000).toFixed(1)} s (${calls} API calls), ${inv.errors.length} collection error(s)`,
   ];
+  if (quiet) return `${lines[0]}\n`;
   const shown = verbose ? inv.errors : inv.errors.slice(0, SHOWN_ERRORS);
   for (const e of shown) {
     lines.push(
-      `  not collected: ${e.types.join(', ')} in ${scopeName(e)}${e.operation ? ` (${e.operation})` : ''}: ${e.message}`,
+      `  not collected: ${e.types.join(', ')} in ${!e.resourceId && e.scope.cluster ? e.scope.cluster : scopeName(e)}${e.operation ? ` (${e.operation})` : ''}: ${e.message}`,
     );
   }
   if (shown.length < inv.errors.length) {

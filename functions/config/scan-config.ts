@@ -56,7 +56,10 @@ const endpoint = z
 
 function unique<T extends z.ZodType<string>>(item: T, what: string) {
   return z
-    .array(item)
+    .array(item, {
+      error: (issue) =>
+        issue.input === undefined ? `is required: a list of at least one ${what}` : undefined,
+    })
     .min(1, `must list at least one ${what}`)
     .refine((list) => new Set(list).size === list.length, `must not list a ${what} twice`);
 }

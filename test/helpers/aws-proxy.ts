@@ -6,8 +6,8 @@
 import { once } from 'node:events';
 import {
   createServer,
-  type IncomingMessage,
   request as httpRequest,
+  type IncomingMessage,
   type Server,
   type ServerResponse,
 } from 'node:http';
@@ -100,7 +100,10 @@ export async function startAwsProxy(
         headers: { ...req.headers, host: to.host },
       },
       (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
+        // Hop-by-hop headers stay on moto's side: its `Connection: close` would otherwise make
+        // clients open a new connection per call, which AWS endpoints do not ask for.
+        const { connection: _c, 'keep-alive': _k, ...headers } = up.headers;
+        res.writeHead(up.statusCode ?? 502, headers);
         up.pipe(res);
       },
     );
