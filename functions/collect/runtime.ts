@@ -40,10 +40,16 @@ export class CallTimeout extends Error {
 /** A paged API answered with a page that cannot be followed (a repeated or endless token). */
 export class MalformedPage extends Error {
   override readonly name = 'MalformedPage';
+  /** The items of the good pages before the bad one: what they prove still counts. */
+  readonly partial: readonly unknown[];
+  constructor(message: string, partial: readonly unknown[] = [], options?: { cause?: unknown }) {
+    super(message, options);
+    this.partial = partial;
+  }
 }
 
 /** What a call's time limit allows for the clients' pauses between attempts, per retry. */
-export const RETRY_PAUSE_ALLOWANCE_MS = 5000;
+export const RETRY_PAUSE_ALLOWANCE_MS = 20_000;
 
 /** Pages followed at most for one listing, so that a broken API cannot keep a scan forever. */
 export const MAX_PAGES = 1000;
@@ -96,7 +102,8 @@ export class CollectRuntime {
     return this.pool(async () => {
       if (this.budget.aborted) throw this.budget.reason;
       this.calls.set(operation, (this.calls.get(operation) ?? 0) + 1);
-      // Every attempt may take its time limit, and the SDK waits up to 20 s between attempts.
+      // Every attempt may take its time limit, and the SDK waits up to 20 s between attempts
+      // (while throttled), so a throttled call ends as throttled, not as a timeout.
       const limitMs =
         this.settings.callTimeoutMs * this.settings.maxAttempts +
         RETRY_PAUSE_ALLOWANCE_MS * (this.settings.maxAttempts - 1);
@@ -137,19 +144,28 @@ export class CollectRuntime {
     let token: string | undefined;
     for (let n = 0; n < MAX_PAGES; n++) {
       const page = await this.call(operation, (signal) => fetch(token, signal));
-      const [got, next] = read(page);
+      let got: readonly I[] | undefined;
+      let next: string | undefined;
+      try {
+        [got, next] = read(page);
+      } catch (err) {
+        // A page the reader refuses: keep what the good pages before it gave.
+        if (err instanceof MalformedPage)
+          throw new MalformedPage(err.message, items, { cause: err });
+        throw err;
+      }
       if (got !== undefined && !Array.isArray(got)) {
-        throw new MalformedPage(`${operation} answered a page whose items are not a list`);
+        throw new MalformedPage(`${operation} answered a page whose items are not a list`, items);
       }
       items.push(...(got ?? []));
       if (!next) return items;
       if (seen.has(next)) {
-        throw new MalformedPage(`${operation} answered the same page token twice`);
+        throw new MalformedPage(`${operation} answered the same page token twice`, items);
       }
       seen.add(next);
       token = next;
     }
-    throw new MalformedPage(`${operation} did not end after ${MAX_PAGES} pages`);
+    throw new MalformedPage(`${operation} did not end after ${MAX_PAGES} pages`, items);
   }
 
   /** Stops the budget timer. */
@@ -232,6 +248,31 @@ export async function attempt<T>(
       collectionError(on.provider, on.scope, on.types, on.operation, err, on.resourceId),
     );
     return undefined;
+  }
+}
+
+/**
+ * Follows a paged listing like {@link CollectRuntime.pages}, recording failures in `out` instead
+ * of throwing. When a page is malformed after good ones, the error is recorded and the good
+ * pages' items are still returned: a FAIL they prove stays FAIL, and the error keeps every PASS
+ * in its scope from standing.
+ *
+ * @example const names = await readPages(rt, out, on, 'eks:ListClusters', fetch, (p) => [p.clusters, p.nextToken]);
+ */
+export async function readPages<P, I>(
+  rt: CollectRuntime,
+  out: Collected,
+  on: { provider: Provider; scope: Scope; types: readonly string[]; operation: string },
+  fetch: (token: string | undefined, signal: AbortSignal) => Promise<P>,
+  read: (page: P) => readonly [readonly I[] | undefined, string | undefined],
+): Promise<I[] | undefined> {
+  try {
+    return await rt.pages(on.operation, fetch, read);
+  } catch (err) {
+    out.errors.push(collectionError(on.provider, on.scope, on.types, on.operation, err));
+    return err instanceof MalformedPage && err.partial.length > 0
+      ? (err.partial as I[])
+      : undefined;
   }
 }
 

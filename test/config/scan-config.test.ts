@@ -118,7 +118,12 @@ describe('the shipped example and JSON Schema', () => {
 describe('errors name the file, the place and the problem', () => {
   const cases: Array<[string, string, string, RegExp]> = [
     ['nothing to scan', 'checks: {}\n', '$', /nothing to scan/],
-    ['regions missing', 'aws: { accounts: current }\n', '$.aws.regions', /is required: a list of at least one region/],
+    [
+      'regions missing',
+      'aws: { accounts: current }\n',
+      '$.aws.regions',
+      /is required: a list of at least one region/,
+    ],
     ['a bad region', 'aws: { regions: [Europe] }\n', '$.aws.regions[0]', /AWS region/],
     ['a region twice', 'aws: { regions: [eu-west-1, eu-west-1] }\n', '$.aws.regions', /twice/],
     [

@@ -11,7 +11,7 @@ import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts
 import type { CollectionError } from '../../../checks/types.ts';
 import type { AwsTargets } from '../../config/scan-config.ts';
 import type { Collector } from '../collector.ts';
-import { type Collected, type CollectRuntime, collectionError } from '../runtime.ts';
+import { type Collected, type CollectRuntime, collectionError, readPages } from '../runtime.ts';
 import type { AwsClientFactory, AwsClientParams } from './clients.ts';
 import { AWS_EKS_TYPES, collectEksRegion } from './eks.ts';
 import { AWS_IAM_TYPES, collectIam } from './iam.ts';
@@ -74,22 +74,36 @@ export async function planAws(
   let accounts: string[];
   if (targets.accounts === 'current') accounts = [caller.account];
   else if (targets.accounts === 'organization') {
-    try {
-      const org = clients.organizations({ account: caller.account, region });
-      const listed = await rt.pages(
-        'organizations:ListAccounts',
-        (NextToken, s) => org.send(new ListAccountsCommand({ NextToken }), { abortSignal: s }),
-        (page) => [page.Accounts, page.NextToken] as const,
-      );
-      accounts = listed.filter(isActive).map((a) => a.Id!);
+    // If the organization's accounts are not all known, no AWS finding may PASS (an unscoped
+    // error); the account of the credentials and the accounts of good pages are still read.
+    const org = clients.organizations({ account: caller.account, region });
+    const on = {
+      provider: 'aws' as const,
+      scope: {},
+      types: AWS_TYPES,
+      operation: 'organizations:ListAccounts',
+    };
+    const listed = await readPages(
+      rt,
+      { resources: [], errors },
+      on,
+      (NextToken, s) => org.send(new ListAccountsCommand({ NextToken }), { abortSignal: s }),
+      (page) => [page.Accounts, page.NextToken] as const,
+    );
+    accounts = (listed ?? []).filter(isActive).map((a) => a.Id!);
+    if (listed && accounts.length === 0) {
       // The management account is always a member: an empty answer is not an organization.
-      if (accounts.length === 0) throw new Error('ListAccounts answered no ACTIVE account');
-    } catch (err) {
-      // The organization's accounts are unknown: no AWS finding may PASS. The account of the
-      // credentials is still read.
-      errors.push(collectionError('aws', {}, AWS_TYPES, 'organizations:ListAccounts', err));
-      accounts = [caller.account];
+      errors.push(
+        collectionError(
+          'aws',
+          {},
+          AWS_TYPES,
+          on.operation,
+          new Error('ListAccounts answered no ACTIVE account'),
+        ),
+      );
     }
+    if (!accounts.includes(caller.account)) accounts.push(caller.account);
   } else accounts = targets.accounts;
 
   const excluded = new Set(targets.excludeAccounts);

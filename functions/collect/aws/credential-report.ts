@@ -27,17 +27,25 @@ export class CredentialReportUnreadable extends Error {
  * @example parseCredentialReport('user,arn\nbob,arn:aws:iam::1:user/bob\n') // [{ user: 'bob', arn: 'arn:aws:iam::1:user/bob' }]
  */
 export function parseCredentialReport(csv: string): Record<string, string>[] {
+  let header: string[] | undefined;
   let rows: Record<string, string>[];
   try {
-    rows = parse(csv, { columns: true, skip_empty_lines: true, bom: true });
+    rows = parse(csv, {
+      columns: (names: string[]) => {
+        header = names;
+        return names;
+      },
+      skip_empty_lines: true,
+      bom: true,
+    });
   } catch (cause) {
     throw new CredentialReportUnreadable(
       `the credential report is not valid CSV: ${(cause as Error).message}`,
       { cause },
     );
   }
-  const first = rows[0];
-  if (rows.length > 0 && (!first || !('user' in first) || !('arn' in first))) {
+  // Checked on the header itself: a report with the wrong columns and no rows is not "no users".
+  if (!header?.includes('user') || !header.includes('arn')) {
     throw new CredentialReportUnreadable('the credential report has no user and arn columns');
   }
   return rows;

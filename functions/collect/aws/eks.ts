@@ -14,7 +14,14 @@ import {
   ListNodegroupsCommand,
 } from '@aws-sdk/client-eks';
 import type { Resource } from '../../../checks/types.ts';
-import { attempt, type Collected, type CollectRuntime, MalformedPage, toWire } from '../runtime.ts';
+import {
+  attempt,
+  type Collected,
+  type CollectRuntime,
+  MalformedPage,
+  readPages,
+  toWire,
+} from '../runtime.ts';
 
 /** The EKS resource types, per account and region. */
 export const AWS_EKS_TYPES = ['aws.eks.cluster', 'aws.eks.nodegroup', 'aws.eks.addon'] as const;
@@ -50,16 +57,13 @@ export async function collectEksRegion(
   out: Collected,
 ): Promise<void> {
   const scope = { account: w.account, region: w.region };
-  const names = await attempt(
+  const names = await readPages(
+    rt,
     out,
-    () =>
-      rt.pages(
-        'eks:ListClusters',
-        (nextToken, s) =>
-          eks.send(new ListClustersCommand({ maxResults: 100, nextToken }), { abortSignal: s }),
-        (page) => [page.clusters, page.nextToken] as const,
-      ),
     { provider: 'aws', scope, types: AWS_EKS_TYPES, operation: 'eks:ListClusters' },
+    (nextToken, s) =>
+      eks.send(new ListClustersCommand({ maxResults: 100, nextToken }), { abortSignal: s }),
+    (page) => [page.clusters, page.nextToken] as const,
   );
   if (!names) return;
   await Promise.all([...new Set(names)].map((name) => collectCluster(rt, eks, w, name, out)));
@@ -150,7 +154,7 @@ async function collectCluster(
  * its REST JSON. A failed list is an error for the type in the cluster's scope; a failed describe
  * names that one part (by its ARN without the random suffix, which only the describe returns).
  */
-function listAndDescribe(
+async function listAndDescribe(
   at: {
     rt: CollectRuntime;
     w: Where;
@@ -170,27 +174,21 @@ function listAndDescribe(
     ) => Promise<readonly [readonly string[] | undefined, string | undefined]>;
     one: (item: string, signal: AbortSignal) => Promise<readonly [object, string | undefined]>;
   },
-): Promise<unknown> {
+): Promise<void> {
   const { rt, w, name, clusterScope, push, out } = at;
   const base = { provider: 'aws' as const, scope: clusterScope, types: [part.type] };
-  return attempt(
-    out,
-    async () => {
-      const items = await rt.pages(part.list, part.page, (p) => p);
-      await Promise.all(
-        [...new Set(items)].map((item) => {
-          const id = arn(w, part.kind, `${name}/${item}`);
-          return attempt(
-            out,
-            async () => {
-              const [data, fullArn] = await rt.call(part.describe, (s) => part.one(item, s));
-              push(part.type, fullArn ?? id, toWire(data));
-            },
-            { ...base, operation: part.describe, resourceId: id },
-          );
-        }),
+  const items = await readPages(rt, out, { ...base, operation: part.list }, part.page, (p) => p);
+  await Promise.all(
+    [...new Set(items ?? [])].map((item) => {
+      const id = arn(w, part.kind, `${name}/${item}`);
+      return attempt(
+        out,
+        async () => {
+          const [data, fullArn] = await rt.call(part.describe, (s) => part.one(item, s));
+          push(part.type, fullArn ?? id, toWire(data));
+        },
+        { ...base, operation: part.describe, resourceId: id },
       );
-    },
-    { ...base, operation: part.list },
+    }),
   );
 }

@@ -18,6 +18,7 @@ import {
   type CollectRuntime,
   failureText,
   MalformedPage,
+  readPages,
   toWire,
 } from '../runtime.ts';
 import { readCredentialReport } from './credential-report.ts';
@@ -128,53 +129,48 @@ export async function collectIam(
     on('aws.iam.credential-report', 'iam:GetCredentialReport'),
   );
 
-  const policies = attempt(
-    out,
-    async () => {
-      const items = await rt.pages(
-        'iam:GetAccountAuthorizationDetails',
-        (marker, s) =>
-          iam.send(
-            new GetAccountAuthorizationDetailsCommand({
-              Filter: ['LocalManagedPolicy'],
-              MaxItems: 1000,
-              ...(marker ? { Marker: marker } : {}),
-            }),
-            { abortSignal: s },
-          ),
-        (page) => {
-          if (page.IsTruncated && !page.Marker) {
-            throw new MalformedPage(
-              'iam:GetAccountAuthorizationDetails answered IsTruncated without a Marker',
-            );
-          }
-          return [page.Policies, page.IsTruncated ? page.Marker : undefined] as const;
-        },
-      );
-      for (const p of items) {
-        const arn = p.Arn ?? `arn:${at.partition}:iam::${at.account}:policy/${p.PolicyName}`;
-        try {
-          out.resources.push({
-            provider: 'aws',
-            type: 'aws.iam.policy',
-            id: arn,
-            scope,
-            data: policyData(p),
-          });
-        } catch (err) {
-          out.errors.push({
-            provider: 'aws',
-            scope,
-            types: ['aws.iam.policy'],
-            operation: 'iam:GetAccountAuthorizationDetails',
-            message: failureText(err),
-            resourceId: arn,
-          });
+  const policies = (async () => {
+    const items = await readPages(
+      rt,
+      out,
+      on('aws.iam.policy', 'iam:GetAccountAuthorizationDetails'),
+      (marker, s) =>
+        iam.send(
+          new GetAccountAuthorizationDetailsCommand({
+            Filter: ['LocalManagedPolicy'],
+            MaxItems: 1000,
+            ...(marker ? { Marker: marker } : {}),
+          }),
+          { abortSignal: s },
+        ),
+      (page) => {
+        if (page.IsTruncated && !page.Marker) {
+          throw new MalformedPage(
+            'iam:GetAccountAuthorizationDetails answered IsTruncated without a Marker',
+          );
         }
+        return [page.Policies, page.IsTruncated ? page.Marker : undefined] as const;
+      },
+    );
+    for (const p of items ?? []) {
+      const arn = p.Arn ?? `arn:${at.partition}:iam::${at.account}:policy/${p.PolicyName}`;
+      try {
+        out.resources.push({
+          provider: 'aws',
+          type: 'aws.iam.policy',
+          id: arn,
+          scope,
+          data: policyData(p),
+        });
+      } catch (err) {
+        out.errors.push({
+          ...on('aws.iam.policy', 'iam:GetAccountAuthorizationDetails'),
+          message: failureText(err),
+          resourceId: arn,
+        });
       }
-    },
-    on('aws.iam.policy', 'iam:GetAccountAuthorizationDetails'),
-  );
+    }
+  })();
 
   await Promise.all([summary, passwordPolicy, report, policies]);
 }
