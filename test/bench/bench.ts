@@ -4,13 +4,17 @@
  * parses, re-serializes and hashes the inventory. Each step runs in its own Node process (so its
  * peak RSS is its own), three times; the median time is reported. Goal: at most 6x the floor and
  * under 1.5 GiB. Then `verify` over an archive of 400 nightly runs of about 1,000 findings
- * (goal: under 60 s).
+ * (goal: under 60 s). Then collection (test/bench/collect-bench.ts): 20 accounts x 2 regions x 5
+ * EKS clusters in moto behind a proxy adding 50 ms per call, at the default concurrency: calls
+ * per cluster against the fewest the APIs allow, and wall time against calls x 50 ms /
+ * concurrency (goal: at most 1.3x, no throttling error).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchCollect } from './collect-bench.ts';
 import { syntheticEstate } from './synthetic-estate.ts';
 import { buildVerifyArchive } from './verify-archive.ts';
 
@@ -105,8 +109,9 @@ try {
     `goal (<= 6x floor, < 1.5 GiB peak): ${ok ? 'met' : 'NOT met'} (${worst.xFloor}x, ${worst.peakRssMiB} MiB)`,
   );
   const verify = await benchVerify(dir);
+  const collect = await benchCollect();
   console.log(
-    JSON.stringify({ resources: inv.resources.length, findings, results: table, verify }),
+    JSON.stringify({ resources: inv.resources.length, findings, results: table, verify, collect }),
   );
 } finally {
   rmSync(dir, { recursive: true, force: true });
