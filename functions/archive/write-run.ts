@@ -91,14 +91,20 @@ export async function chainHeadRun(
   return { head: null, skipped };
 }
 
-/** Refuses a signer whose public key is not the archive's; records it for a new archive. */
-async function checkArchiveKey(store: ArchiveStore, signer: Signer): Promise<void> {
+/**
+ * Refuses a signer whose public key is not the archive's (a usage error, exit 2), without writing
+ * anything: a scan checks this before it spends its time collecting. True when the archive
+ * already has a key.
+ *
+ * @example await checkSignerFitsArchive(store, signer); // throws UsageError on a mismatch
+ */
+export async function checkSignerFitsArchive(
+  store: ArchiveStore,
+  signer: Signer,
+): Promise<boolean> {
   const mine = await signer.publicKeyPem();
   const existing = await store.readRootFile(PUBLIC_KEY_FILE);
-  if (!existing) {
-    await store.writeRootFile(PUBLIC_KEY_FILE, mine);
-    return;
-  }
+  if (!existing) return false;
   let theirs: string;
   try {
     theirs = publicKeyFingerprint(createPublicKey(existing));
@@ -110,6 +116,13 @@ async function checkArchiveKey(store: ArchiveStore, signer: Signer): Promise<voi
       `the signing key does not match the archive: ${store.location}/${PUBLIC_KEY_FILE} has fingerprint sha256:${theirs}, the signer's key has sha256:${publicKeyFingerprint(mine)}. Use the archive's key, or write to a new archive.`,
     );
   }
+  return true;
+}
+
+/** Refuses a signer whose public key is not the archive's; records it for a new archive. */
+async function checkArchiveKey(store: ArchiveStore, signer: Signer): Promise<void> {
+  if (await checkSignerFitsArchive(store, signer)) return;
+  await store.writeRootFile(PUBLIC_KEY_FILE, await signer.publicKeyPem());
 }
 
 /** Drift since the chain head and the trend so far, from the head's verified artifacts. */

@@ -23,8 +23,14 @@ import {
   publicKeyFingerprint,
   type Signer,
 } from '../archive/signer.ts';
+import type { ArchiveStore } from '../archive/store.ts';
 import { loadPublicKey, verifyArchive } from '../archive/verify.ts';
-import { PUBLIC_KEY_FILE, type WrittenRun, writeRun } from '../archive/write-run.ts';
+import {
+  checkSignerFitsArchive,
+  PUBLIC_KEY_FILE,
+  type WrittenRun,
+  writeRun,
+} from '../archive/write-run.ts';
 import type { AwsClientFactory } from '../collect/aws/clients.ts';
 import type { RuntimeSettings } from '../collect/runtime.ts';
 import { loadConfig } from '../config/check-config.ts';
@@ -128,6 +134,7 @@ async function runEvaluation(
   quiet: boolean,
   clients: Clients,
   s3Options: S3WriteOptions = {},
+  opened?: ArchiveStore,
 ): Promise<WrittenRun> {
   const started = Date.now();
   if (!quiet) io.stderr(`evaluating ${inventory.resources.length} resources...\n`);
@@ -135,7 +142,8 @@ async function runEvaluation(
   if (!quiet) {
     io.stderr(`evaluated in ${Date.now() - started} ms; writing and signing the run...\n`);
   }
-  return writeRun({ store: await openArchive(out, clients, s3Options), signer, evaluation });
+  const store = opened ?? (await openArchive(out, clients, s3Options));
+  return writeRun({ store, signer, evaluation });
 }
 
 /** The demo keeps its private key beside its archive, so it writes to local folders only. */
@@ -330,6 +338,14 @@ function program(io: Io, setExit: (code: number) => void, clients: Clients): Com
         const sseKmsKeyId = opts.sseKmsKeyId ?? config.archive.sseKmsKeyId;
         const out = await archiveLocation(dest.out);
         const signer = await chooseSigner(dest, clients);
+        const s3Options: S3WriteOptions = {
+          ...(sseKmsKeyId ? { sseKmsKeyId } : {}),
+          ...(retention ? { retention } : {}),
+        };
+        // The archive is reachable and takes this signer, before any time is spent collecting.
+        const store = await openArchive(out, clients, s3Options);
+        await checkSignerFitsArchive(store, signer);
+        await store.listRuns();
         const { collectScan, runtimeSettings } = await import('../collect/scan.ts');
         const settings = runtimeSettings(config);
         const started = Date.now();
@@ -353,10 +369,8 @@ function program(io: Io, setExit: (code: number) => void, clients: Clients): Com
           io,
           !!opts.quiet,
           clients,
-          {
-            ...(sseKmsKeyId ? { sseKmsKeyId } : {}),
-            ...(retention ? { retention } : {}),
-          },
+          s3Options,
+          store,
         );
         summary(run, io, verifyHint(out, dest.kmsKeyId ? signer.keyId : undefined));
         setExit(failOnExit(run, opts.failOn));

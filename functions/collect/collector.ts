@@ -6,7 +6,7 @@
  * exception. Units are plain JSON, so that the deployed workflow can plan in one function and
  * collect each unit in another.
  */
-import type { CollectionError, Provider } from '../../checks/types.ts';
+import type { CollectionError, Provider, Scope } from '../../checks/types.ts';
 import type { Collected, CollectRuntime } from './runtime.ts';
 
 /** One unit of collection work, as plain JSON. */
@@ -36,4 +36,8 @@ export interface Collector<U extends ScanUnit = ScanUnit> {
   collect(rt: CollectRuntime, unit: U): Promise<Collected>;
   /** How progress names a unit (`aws 111122223333`). */
   label(unit: U): string;
+  /** Every resource type the collector reads: what a unit that fails outright leaves unknown. */
+  readonly types: readonly string[];
+  /** The scope a unit covers (`{ account }`), for an error when it fails outright. */
+  scope(unit: U): Scope;
 }

@@ -12,7 +12,12 @@ import { TOOL } from '../tool.ts';
 import { type AwsClientFactory, awsClientFactory } from './aws/clients.ts';
 import { awsCollector } from './aws/collector.ts';
 import type { Collector } from './collector.ts';
-import { type Collected, CollectRuntime, type RuntimeSettings } from './runtime.ts';
+import {
+  type Collected,
+  CollectRuntime,
+  collectionError,
+  type RuntimeSettings,
+} from './runtime.ts';
 
 /** The Kubernetes object kinds CONTRACTS §1 names, as resource types. */
 export const KUBERNETES_TYPES = [
@@ -136,9 +141,16 @@ function uncollectable(config: ScanConfig): CollectionError[] {
   ];
 }
 
-/** Kubernetes API errors for each cloud cluster found, while Kubernetes collection is pending. */
-function kubernetesPending(resources: readonly Resource[]): CollectionError[] {
-  return resources
+/**
+ * While Kubernetes collection is pending: an error for each cloud cluster found, and for every
+ * scope whose clusters could not be listed or described (their Kubernetes objects are unknown
+ * too, so no Kubernetes check may look as if there were nothing to check).
+ */
+function kubernetesPending(
+  resources: readonly Resource[],
+  errors: readonly CollectionError[],
+): CollectionError[] {
+  const found = resources
     .filter((r) => CLUSTER_TYPES.has(r.type))
     .map((r) => ({
       provider: 'kubernetes' as const,
@@ -147,6 +159,16 @@ function kubernetesPending(resources: readonly Resource[]): CollectionError[] {
       operation: 'kubernetes',
       message: `${notYet('kubernetes', "the cluster's Kubernetes API")} (set kubernetes.enabled: false to leave the Kubernetes checks NOT_TESTED instead)`,
     }));
+  const unknown = errors
+    .filter((e) => e.provider !== 'kubernetes' && e.types.some((t) => CLUSTER_TYPES.has(t)))
+    .map((e) => ({
+      provider: 'kubernetes' as const,
+      scope: e.resourceId ? { cluster: e.resourceId } : e.scope,
+      types: KUBERNETES_TYPES,
+      ...(e.operation ? { operation: e.operation } : {}),
+      message: `the Kubernetes objects of clusters not found are unknown: ${e.message}`,
+    }));
+  return [...found, ...unknown];
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -177,12 +199,35 @@ export async function collectScan(config: ScanConfig, deps: ScanDeps = {}): Prom
       collectors.push(awsCollector(config.aws, aws, reportWaitMs) as Collector);
     }
     const work: Array<{ label: string; run: () => Promise<Collected> }> = [];
-    const plans = await Promise.all(collectors.map((c) => c.plan(rt)));
+    // A collector that throws (a bug, a client that cannot be made) loses only its own scope.
+    const plans = await Promise.all(
+      collectors.map((c) =>
+        c.plan(rt).catch((err: unknown) => ({
+          units: [],
+          errors: [collectionError(c.provider, {}, c.types, `${c.provider}:plan`, err)],
+        })),
+      ),
+    );
     for (const [i, collector] of collectors.entries()) {
       const plan = plans[i]!;
       errors.push(...plan.errors);
       for (const unit of plan.units) {
-        work.push({ label: collector.label(unit), run: () => collector.collect(rt, unit) });
+        work.push({
+          label: collector.label(unit),
+          run: () =>
+            collector.collect(rt, unit).catch((err: unknown) => ({
+              resources: [],
+              errors: [
+                collectionError(
+                  collector.provider,
+                  collector.scope(unit),
+                  collector.types,
+                  `${collector.provider}:collect`,
+                  err,
+                ),
+              ],
+            })),
+        });
       }
     }
     units = work.length;
@@ -199,7 +244,7 @@ export async function collectScan(config: ScanConfig, deps: ScanDeps = {}): Prom
     rt.close();
   }
 
-  if (config.kubernetes.enabled) errors.push(...kubernetesPending(resources));
+  if (config.kubernetes.enabled) errors.push(...kubernetesPending(resources, errors));
   // One object per (type, id), in a stable order.
   const seen = new Set<string>();
   const unique = resources

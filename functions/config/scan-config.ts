@@ -81,7 +81,10 @@ const awsSchema = z
     regions: unique(awsRegion, 'region').describe('regions whose EKS clusters are scanned'),
     roleName: z
       .string()
-      .regex(/^[\w+=,.@/-]{1,64}$/, 'must be an IAM role name (or path/name)')
+      .regex(
+        /^([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/,
+        'must be an IAM role name, or path/name without leading, trailing or doubled slashes',
+      )
       .default('PciPostureReadOnly')
       .describe(
         'read-only role assumed in every account other than the one the credentials belong to',
@@ -104,7 +107,37 @@ const awsSchema = z
       .default({})
       .describe('endpoint overrides (VPC endpoints, tests)'),
   })
-  .strict();
+  .strict()
+  .superRefine((aws, ctx) => {
+    if (aws.useFipsEndpoints && Object.values(aws.endpoints).some(Boolean)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['useFipsEndpoints'],
+        message:
+          'cannot be combined with endpoints overrides (the AWS SDK refuses both): give the FIPS endpoint URLs as overrides instead',
+      });
+    }
+    // One scan reads one partition: its credentials, ARNs and STS region belong to it.
+    const first = partitionOf(aws.regions[0] ?? '');
+    aws.regions.forEach((region, i) => {
+      if (partitionOf(region) !== first) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['regions', i],
+          message: `is in partition ${partitionOf(region)}, but ${aws.regions[0]} is in ${first}: scan each partition with its own config and credentials`,
+        });
+      }
+    });
+  });
+
+/** The AWS partition of a region name. */
+function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  if (region.startsWith('us-iso-')) return 'aws-iso';
+  if (region.startsWith('us-isob-')) return 'aws-iso-b';
+  return 'aws';
+}
 
 const gcpCredentials = z.discriminatedUnion('type', [
   z
@@ -234,10 +267,15 @@ const archiveSchema = z
       .optional()
       .describe('archive: a folder or s3://BUCKET/PREFIX (--out overrides it)'),
     signer: z
-      .union([
-        z.object({ kmsKeyId: z.string().min(1) }).strict(),
-        z.object({ signingKey: z.string().min(1).describe('EC P-256 private key PEM') }).strict(),
-      ])
+      .union(
+        [
+          z.object({ kmsKeyId: z.string().min(1) }).strict(),
+          z.object({ signingKey: z.string().min(1).describe('EC P-256 private key PEM') }).strict(),
+        ],
+        {
+          error: 'must be { kmsKeyId: <id, ARN or alias> } or { signingKey: <PEM file> }, not both',
+        },
+      )
       .optional(),
     sseKmsKeyId: z.string().min(1).optional(),
     retention: z
@@ -279,7 +317,7 @@ const collectionSchema = z
     budgetSeconds: z
       .number()
       .positive()
-      .max(86_400)
+      .max(3300, 'must be at most 3300: assumed-role credentials last one hour')
       .default(COLLECTION_DEFAULTS.budgetSeconds)
       .describe('overall time for collection; what is not read by then becomes collection errors'),
     credentialReportWaitSeconds: z

@@ -8,7 +8,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash, generateKeyPairSync } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { main } from '../../functions/cli/main.ts';
@@ -337,5 +337,24 @@ describe('pci-posture scan refuses bad input before collecting or writing anythi
       'pci-posture: error: no archive: give --out DIR|s3://BUCKET/PREFIX or archive.out in the config',
     );
     expect(log.length).toBe(calls);
+  });
+
+  it('exits 2 before collecting when the signing key is not the archive key', async () => {
+    const out = join(dir, 'foreign-archive');
+    mkdirSync(out, { recursive: true });
+    const other = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    writeFileSync(
+      join(out, 'signing-public-key.pem'),
+      other.publicKey.export({ type: 'spki', format: 'pem' }),
+    );
+    const file = configFile('foreign.yaml', awsYaml('current'));
+    const calls = log.length;
+    const made = factories;
+    const r = await run('scan', '--config', file, '--out', out, '--signing-key', key);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/the signing key does not match the archive/);
+    expect(factories).toBe(made);
+    expect(log.length).toBe(calls);
+    expect(existsSync(join(out, 'reports'))).toBe(false);
   });
 });

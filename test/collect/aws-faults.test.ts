@@ -1708,3 +1708,113 @@ describe.concurrent('AWS collector, real SDK clients through a faulty proxy to m
     expectNoCredentials(JSON.stringify(out), [MEMBER]);
   });
 });
+
+describe('a scan survives what its collectors did not foresee', () => {
+  const config = (kubernetes: boolean) =>
+    scanConfigSchema().parse({
+      aws: { accounts: 'organization', regions: [...REGIONS], roleName: ROLE },
+      kubernetes: { enabled: kubernetes },
+      collection: {
+        concurrency: 8,
+        maxAttempts: 2,
+        budgetSeconds: 60,
+        credentialReportWaitSeconds: 5,
+      },
+    });
+
+  it('clusters that could not be listed leave their Kubernetes objects unknown: no Kubernetes check and no requirement PASSes for them', async () => {
+    const world = mockWorld({
+      eks: (m, account, region) => {
+        if (account === DEV && region === 'eu-west-1') {
+          m.on(ListClustersCommand).rejects(denied('eks:ListClusters'));
+        }
+      },
+    });
+    const { inventory } = await collectScan(config(true), { aws: world.factory, now: () => NOW });
+    const unknown = inventory.errors.filter(
+      (e) => e.provider === 'kubernetes' && e.scope.cluster === undefined,
+    );
+    expect(unknown.map((e) => [e.scope, e.operation])).toEqual([
+      [{ account: DEV, region: 'eu-west-1' }, 'eks:ListClusters'],
+    ]);
+    const evaluation = evaluate(inventory);
+    const adminBindings = evaluation.findings.filter(
+      (f) => f.checkId === 'k8s-cluster-admin-restricted',
+    );
+    expect(adminBindings.map((f) => f.status)).not.toContain('PASS');
+    expect(adminBindings.map((f) => f.resourceId)).toContain(`kubernetes:${DEV}/eu-west-1`);
+    // 7.2.2 mixes IAM and Kubernetes checks: unread Kubernetes objects keep it from PASS.
+    const r722 = evaluation.requirements.find((r) => r.id === '7.2.2');
+    expect(r722?.status).not.toBe('PASS');
+    expect(r722?.status).not.toBe('NOT_TESTED');
+  });
+
+  it('a collector that throws for one account loses that account only', async () => {
+    const world = mockWorld();
+    const factory: AwsClientFactory = {
+      ...world.factory,
+      eks: (p) => {
+        if (p.account === DEV) throw new TypeError('endpoint resolution broke for this account');
+        return world.factory.eks(p);
+      },
+    };
+    const { inventory } = await collectScan(config(false), { aws: factory, now: () => NOW });
+    expect(inventory.errors).toEqual([
+      {
+        provider: 'aws',
+        scope: { account: DEV },
+        types: [...AWS_TYPES],
+        operation: 'aws:collect',
+        message: 'TypeError: endpoint resolution broke for this account',
+      },
+    ]);
+    for (const account of [MGMT, PROD]) {
+      expect(keysIn(inventory, account)).toEqual(healthyKeys(account).sort());
+    }
+    const findings = evaluate(inventory).findings.filter((f) => f.scope.account === DEV);
+    expect(findings.length).toBeGreaterThan(0);
+    expect(findings.map((f) => f.status)).not.toContain('PASS');
+  });
+
+  it('a plan that throws becomes an unscoped error, and the report is still made', async () => {
+    const world = mockWorld();
+    const factory: AwsClientFactory = {
+      ...world.factory,
+      // Made outside any guarded call of the plan: only collectScan's own guard catches it.
+      organizations: () => {
+        throw new Error('no region could be resolved');
+      },
+    };
+    const result = await collectScan(config(false), { aws: factory, now: () => NOW });
+    expect(result.units).toBe(0);
+    expect(result.inventory.errors).toEqual([
+      {
+        provider: 'aws',
+        scope: {},
+        types: [...AWS_TYPES],
+        operation: 'aws:plan',
+        message: 'Error: no region could be resolved',
+      },
+    ]);
+    const checks = evaluate(result.inventory).findings.filter((f) => f.provider === 'aws');
+    expect(new Set(checks.map((f) => `${f.resourceId} ${f.status}`))).toEqual(
+      new Set(['aws:* ERROR']),
+    );
+  });
+
+  it('an organization that lists no ACTIVE account is an error, and the account of the credentials is still read', async () => {
+    const world = mockWorld({
+      organizations: (m) => {
+        m.on(ListAccountsCommand).resolves({
+          Accounts: [{ ...active(DEV), State: 'SUSPENDED', Status: 'SUSPENDED' }],
+        });
+      },
+    });
+    const { inventory } = await collectScan(config(false), { aws: world.factory, now: () => NOW });
+    expect(inventory.errors.map((e) => [e.scope, e.operation, e.message])).toEqual([
+      [{}, 'organizations:ListAccounts', 'Error: ListAccounts answered no ACTIVE account'],
+    ]);
+    expect(keysIn(inventory, MGMT)).toEqual(healthyKeys(MGMT).sort());
+    expect(keysIn(inventory, DEV)).toEqual([]);
+  });
+});

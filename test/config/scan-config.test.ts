@@ -57,6 +57,16 @@ describe('defaults', () => {
     expect(config.archive).toEqual({});
   });
 
+  it('accepts GovCloud and China regions (one partition per scan) and role paths', () => {
+    const gov = scanConfigSchema().parse({
+      aws: { regions: ['us-gov-west-1', 'us-gov-east-1'], roleName: 'security/PciReader' },
+    });
+    expect(gov.aws?.roleName).toBe('security/PciReader');
+    expect(scanConfigSchema().parse({ aws: { regions: ['cn-north-1'] } }).aws?.regions).toEqual([
+      'cn-north-1',
+    ]);
+  });
+
   it('accepts every provider section', () => {
     const config = scanConfigSchema().parse({
       aws: { accounts: ['111122223333'], regions: ['eu-west-1'], externalId: 'xid' },
@@ -181,6 +191,38 @@ describe('errors name the file, the place and the problem', () => {
       /GUID/,
     ],
   ];
+  cases.push(
+    [
+      'FIPS with endpoint overrides',
+      'aws: { regions: [us-east-1], useFipsEndpoints: true, endpoints: { eks: "https://eks.example" } }\n',
+      '$.aws.useFipsEndpoints',
+      /cannot be combined with endpoints/,
+    ],
+    [
+      'regions of two partitions',
+      'aws: { regions: [eu-west-1, cn-north-1] }\n',
+      '$.aws.regions[1]',
+      /partition aws-cn, but eu-west-1 is in aws/,
+    ],
+    [
+      'a role path with a leading slash',
+      'aws: { regions: [eu-west-1], roleName: /pci/Reader }\n',
+      '$.aws.roleName',
+      /without leading, trailing or doubled slashes/,
+    ],
+    [
+      'a signer with both keys',
+      'aws: { regions: [eu-west-1] }\narchive: { signer: { kmsKeyId: k, signingKey: k.pem } }\n',
+      '$.archive.signer',
+      /not both/,
+    ],
+    [
+      'a budget longer than assumed-role credentials last',
+      'aws: { regions: [eu-west-1] }\ncollection: { budgetSeconds: 7200 }\n',
+      '$.collection.budgetSeconds',
+      /one hour/,
+    ],
+  );
   it.each(cases)('%s', (_name, text, path, problem) => {
     const err = loadError('bad.yaml', text);
     expect(err.file).toMatch(/bad\.yaml$/);

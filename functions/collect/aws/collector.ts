@@ -233,5 +233,7 @@ export function awsCollector(
     plan: (rt) => planAws(rt, clients, targets, reportWaitMs),
     collect: (rt, unit) => collectAwsUnit(rt, clients, unit),
     label: (unit) => `aws ${unit.account}`,
+    types: AWS_TYPES,
+    scope: (unit) => ({ account: unit.account }),
   };
 }

@@ -14,14 +14,7 @@ import {
   ListNodegroupsCommand,
 } from '@aws-sdk/client-eks';
 import type { Resource } from '../../../checks/types.ts';
-import {
-  attempt,
-  type Collected,
-  type CollectRuntime,
-  MalformedPage,
-  readPages,
-  toWire,
-} from '../runtime.ts';
+import { attempt, type Collected, type CollectRuntime, readPages, toWire } from '../runtime.ts';
 
 /** The EKS resource types, per account and region. */
 export const AWS_EKS_TYPES = ['aws.eks.cluster', 'aws.eks.nodegroup', 'aws.eks.addon'] as const;
@@ -35,10 +28,14 @@ interface Where {
 const arn = (w: Where, kind: string, path: string) =>
   `arn:${w.partition}:eks:${w.region}:${w.account}:${kind}/${path}`;
 
-/** A describe answered without the object it describes. */
+/** A describe call answered without the object it describes. */
+export class MissingObject extends Error {
+  override readonly name = 'MissingObject';
+}
+
 function described<T>(value: T | undefined, what: string): T {
   if (!value || typeof value !== 'object') {
-    throw new MalformedPage(`${what} answered without the object`);
+    throw new MissingObject(`${what} answered without the object`);
   }
   return value;
 }

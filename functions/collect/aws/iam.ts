@@ -56,13 +56,18 @@ export function decodePolicyDocument(document: unknown): unknown {
 
 /** A customer managed policy as CONTRACTS §1 stores it: the item, plus its default `Document`. */
 function policyData(p: ManagedPolicyDetail): Record<string, unknown> {
-  const versions = (p.PolicyVersionList ?? []).map((v) => ({
-    ...v,
-    Document: decodePolicyDocument(v.Document),
-  }));
-  const def =
-    versions.find((v) => v.VersionId === p.DefaultVersionId) ??
-    versions.find((v) => v.IsDefaultVersion);
+  const isDefault = (v: { VersionId?: string; IsDefaultVersion?: boolean }) =>
+    p.DefaultVersionId ? v.VersionId === p.DefaultVersionId : !!v.IsDefaultVersion;
+  // The default document must decode; another version that does not is kept as IAM sent it.
+  const versions = (p.PolicyVersionList ?? []).map((v) => {
+    if (isDefault(v)) return { ...v, Document: decodePolicyDocument(v.Document) };
+    try {
+      return { ...v, Document: decodePolicyDocument(v.Document) };
+    } catch {
+      return v;
+    }
+  });
+  const def = versions.find(isDefault);
   if (!def) {
     throw new PolicyDocumentUnreadable(`default version ${p.DefaultVersionId} is not listed`);
   }
