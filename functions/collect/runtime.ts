@@ -262,14 +262,22 @@ export async function attempt<T>(
 export async function readPages<P, I>(
   rt: CollectRuntime,
   out: Collected,
-  on: { provider: Provider; scope: Scope; types: readonly string[]; operation: string },
+  on: {
+    provider: Provider;
+    scope: Scope;
+    types: readonly string[];
+    operation: string;
+    resourceId?: string;
+  },
   fetch: (token: string | undefined, signal: AbortSignal) => Promise<P>,
   read: (page: P) => readonly [readonly I[] | undefined, string | undefined],
 ): Promise<I[] | undefined> {
   try {
     return await rt.pages(on.operation, fetch, read);
   } catch (err) {
-    out.errors.push(collectionError(on.provider, on.scope, on.types, on.operation, err));
+    out.errors.push(
+      collectionError(on.provider, on.scope, on.types, on.operation, err, on.resourceId),
+    );
     return err instanceof MalformedPage && err.partial.length > 0
       ? (err.partial as I[])
       : undefined;

@@ -623,6 +623,7 @@ const MOCK_ROWS: MockRow[] = [
           scope: { account: DEV, region: 'us-east-1', cluster: arn },
           types: ['aws.eks.addon'],
           operation: 'eks:ListAddons',
+          resourceId: arn,
           message: expect.stringMatching(
             /^AccessDeniedException: User: .* eks:ListAddons \(HTTP 403\)$/,
           ),
@@ -1463,6 +1464,7 @@ const PROXY_ROWS: ProxyRow[] = [
           scope: ALPHA_SCOPE,
           types: ['aws.eks.nodegroup'],
           operation: 'eks:ListNodegroups',
+          resourceId: ALPHA_SCOPE.cluster,
           message: 'SyntaxError: the answer is not the JSON or XML the API documents (HTTP 200)',
         },
       ]);

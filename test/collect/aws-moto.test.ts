@@ -305,6 +305,8 @@ describe('the inventory of an organization scan (CONTRACTS §1)', () => {
       scope: { account: c.account, region: c.region, cluster: c.arn },
       types: ['aws.eks.addon'],
       operation: 'eks:ListAddons',
+      // Named by the cluster, so two clusters' errors never merge into one region-wide name.
+      resourceId: c.arn,
       message: expect.stringMatching(/^SyntaxError: .*\(HTTP 404\)$/),
     }));
     expect(org.inventory.errors).toHaveLength(expected.length);

@@ -174,7 +174,15 @@ async function listAndDescribe(
 ): Promise<void> {
   const { rt, w, name, clusterScope, push, out } = at;
   const base = { provider: 'aws' as const, scope: clusterScope, types: [part.type] };
-  const items = await readPages(rt, out, { ...base, operation: part.list }, part.page, (p) => p);
+  // A failed list is about this one cluster's parts: it is named by the cluster.
+  const clusterArn = arn(w, 'cluster', name);
+  const items = await readPages(
+    rt,
+    out,
+    { ...base, operation: part.list, resourceId: clusterArn },
+    part.page,
+    (p) => p,
+  );
   await Promise.all(
     [...new Set(items ?? [])].map((item) => {
       const id = arn(w, part.kind, `${name}/${item}`);
