@@ -61,7 +61,8 @@ function unique<T extends z.ZodType<string>>(item: T, what: string) {
         issue.input === undefined ? `is required: a list of at least one ${what}` : undefined,
     })
     .min(1, `must list at least one ${what}`)
-    .refine((list) => new Set(list).size === list.length, `must not list a ${what} twice`);
+    .refine((list) => new Set(list).size === list.length, `must not list a ${what} twice`)
+    .meta({ uniqueItems: true });
 }
 
 const awsSchema = z
@@ -158,7 +159,8 @@ const gcpCredentials = z.discriminatedUnion('type', [
       file: z.string().optional(),
     })
     .strict()
-    .refine((c) => !!c.secretArn !== !!c.file, 'give exactly one of secretArn or file'),
+    .refine((c) => !!c.secretArn !== !!c.file, 'give exactly one of secretArn or file')
+    .meta({ oneOf: [{ required: ['secretArn'] }, { required: ['file'] }] }),
 ]);
 
 const gcpSchema = z
@@ -198,7 +200,8 @@ const azureCredentials = z.discriminatedUnion('type', [
       file: z.string().optional(),
     })
     .strict()
-    .refine((c) => !!c.secretArn !== !!c.file, 'give exactly one of secretArn or file'),
+    .refine((c) => !!c.secretArn !== !!c.file, 'give exactly one of secretArn or file')
+    .meta({ oneOf: [{ required: ['secretArn'] }, { required: ['file'] }] }),
   z
     .object({
       type: z.literal('secret'),
@@ -206,7 +209,8 @@ const azureCredentials = z.discriminatedUnion('type', [
       env: z.string().optional().describe('environment variable that holds the client secret'),
     })
     .strict()
-    .refine((c) => !!c.secretArn !== !!c.env, 'give exactly one of secretArn or env'),
+    .refine((c) => !!c.secretArn !== !!c.env, 'give exactly one of secretArn or env')
+    .meta({ oneOf: [{ required: ['secretArn'] }, { required: ['env'] }] }),
 ]);
 
 const azureSchema = z
@@ -350,7 +354,20 @@ function scanConfigObject() {
     .refine(
       (c) => !!(c.aws || c.gcp || c.azure || c.kubernetes.clusters.length > 0),
       'nothing to scan: give at least one of aws, gcp, azure or kubernetes.clusters',
-    );
+    )
+    .meta({
+      anyOf: [
+        { required: ['aws'] },
+        { required: ['gcp'] },
+        { required: ['azure'] },
+        {
+          required: ['kubernetes'],
+          properties: {
+            kubernetes: { required: ['clusters'], properties: { clusters: { minItems: 1 } } },
+          },
+        },
+      ],
+    });
 }
 
 /** The scan configuration after defaults are applied. */

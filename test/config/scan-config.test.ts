@@ -112,6 +112,22 @@ describe('the shipped example and JSON Schema', () => {
     expect(validate({ aws: { regions: ['eu-west-1'] }, checks: { options: { nope: {} } } })).toBe(
       false,
     );
+    // The loader's refinements are in the JSON Schema too.
+    expect(validate({ checks: {} })).toBe(false);
+    expect(validate({ aws: { regions: ['eu-west-1', 'eu-west-1'] } })).toBe(false);
+    expect(
+      validate({
+        gcp: {
+          projects: ['shop-prod'],
+          credentials: { type: 'service-account-key', file: 'k.json', secretArn: 'x' },
+        },
+      }),
+    ).toBe(false);
+    expect(
+      validate({
+        kubernetes: { clusters: [{ name: 'a', endpoint: 'https://a', token: { env: 'T' } }] },
+      }),
+    ).toBe(true);
   });
 
   it('the README shows the example and documents every top-level section', () => {

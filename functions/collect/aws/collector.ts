@@ -61,9 +61,11 @@ export async function planAws(
   let caller: { account: string; partition: string };
   try {
     const sts = clients.sts({ region });
-    const id = await rt.call('sts:GetCallerIdentity', (s) =>
-      sts.send(new GetCallerIdentityCommand({}), { abortSignal: s }),
-    );
+    const id = await rt
+      .call('sts:GetCallerIdentity', (s) =>
+        sts.send(new GetCallerIdentityCommand({}), { abortSignal: s }),
+      )
+      .finally(() => sts.destroy());
     if (!id.Account || !id.Arn) throw new Error('GetCallerIdentity answered without Account');
     caller = { account: id.Account, partition: id.Arn.split(':')[1] ?? 'aws' };
   } catch (err) {
@@ -90,6 +92,7 @@ export async function planAws(
       (NextToken, s) => org.send(new ListAccountsCommand({ NextToken }), { abortSignal: s }),
       (page) => [page.Accounts, page.NextToken] as const,
     );
+    org.destroy();
     accounts = (listed ?? []).filter(isActive).map((a) => a.Id!);
     if (listed && accounts.length === 0) {
       // The management account is always a member: an empty answer is not an organization.
@@ -152,17 +155,19 @@ export async function collectAwsUnit(
   if (unit.roleArn) {
     try {
       const sts = clients.sts({ region: home });
-      const r = await rt.call('sts:AssumeRole', (s) =>
-        sts.send(
-          new AssumeRoleCommand({
-            RoleArn: unit.roleArn,
-            RoleSessionName: 'pci-posture',
-            DurationSeconds: 3600,
-            ...(unit.externalId ? { ExternalId: unit.externalId } : {}),
-          }),
-          { abortSignal: s },
-        ),
-      );
+      const r = await rt
+        .call('sts:AssumeRole', (s) =>
+          sts.send(
+            new AssumeRoleCommand({
+              RoleArn: unit.roleArn,
+              RoleSessionName: 'pci-posture',
+              DurationSeconds: 3600,
+              ...(unit.externalId ? { ExternalId: unit.externalId } : {}),
+            }),
+            { abortSignal: s },
+          ),
+        )
+        .finally(() => sts.destroy());
       const c = r.Credentials;
       if (!c?.AccessKeyId || !c.SecretAccessKey) {
         throw new Error('AssumeRole answered without credentials');
@@ -200,17 +205,21 @@ export async function collectAwsUnit(
     }
   }
   const where = { account: unit.account, partition: unit.partition };
-  await Promise.all([
-    collectIam(
-      rt,
-      clients.iam({ ...params, region: home }),
-      { ...where, reportWaitMs: unit.reportWaitMs },
-      out,
-    ),
-    ...unit.regions.map((region) =>
-      collectEksRegion(rt, clients.eks({ ...params, region }), { ...where, region }, out),
-    ),
-  ]);
+  const iam = clients.iam({ ...params, region: home });
+  const eks = unit.regions.map((region) => ({
+    region,
+    client: clients.eks({ ...params, region }),
+  }));
+  try {
+    await Promise.all([
+      collectIam(rt, iam, { ...where, reportWaitMs: unit.reportWaitMs }, out),
+      ...eks.map(({ region, client }) => collectEksRegion(rt, client, { ...where, region }, out)),
+    ]);
+  } finally {
+    // Each account's clients hold their own sockets: release them once the account is read.
+    iam.destroy();
+    for (const { client } of eks) client.destroy();
+  }
   return out;
 }
 
