@@ -9,8 +9,10 @@
  * `now = builtAt + 100 days` (the estate's keys and passwords are then 100 days old at
  * `collectedAt`, which is what the 90-day rules compare against).
  */
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Inventory } from '../../checks/types.ts';
+import { MEMBER_ROLE_ACTIONS, SCANNER_ACTIONS } from '../../functions/collect/aws/permissions.ts';
 import { collectScan, runtimeSettings, type ScanResult } from '../../functions/collect/scan.ts';
 import { scanConfigSchema } from '../../functions/config/scan-config.ts';
 import { type Evaluation, evaluate, type Finding } from '../../functions/engine/evaluate.ts';
@@ -364,6 +366,20 @@ describe('units, credentials and calls', () => {
     expect(keysOf(estate.dev).size).toBe(1);
     expect(keysOf(estate.prod).size).toBe(1);
     expect([...keysOf(estate.dev)][0]).not.toBe([...keysOf(estate.prod)][0]);
+  });
+
+  it('calls only the read actions the README and the roles list (functions/collect/aws/permissions.ts)', () => {
+    const allowed = new Set<string>([...MEMBER_ROLE_ACTIONS, ...SCANNER_ACTIONS]);
+    const called = [...org.result.calls.keys()].sort();
+    expect(called.filter((op) => !allowed.has(op))).toEqual([]);
+    // Every listed action is used by this scan: the lists hold nothing the collector does not call
+    // (DescribeAddon is not, because moto has no add-ons).
+    expect([...allowed].filter((a) => !called.includes(a))).toEqual(['eks:DescribeAddon']);
+    for (const action of allowed) {
+      expect(action).toMatch(/^[a-z]+:(Describe|List|Get|GenerateCredentialReport$|AssumeRole$)/);
+    }
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    for (const action of allowed) expect(readme).toContain(`\`${action}\``);
   });
 
   it('makes the fewest calls the APIs allow, and counts each call once', () => {
