@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { main } from '../../functions/cli/main.ts';
 import type { Report } from '../../functions/report/report.ts';
+import { FAKE_CREDENTIALS } from '../helpers/moto.ts';
 import {
   buildMotoEstate,
   ESTATE_REGIONS,
@@ -129,6 +130,26 @@ describe('pci-posture scan', () => {
       `Verify:      npx pci-posture verify ${archive} --public-key ${archive}/signing-public-key.pem`,
     );
     expect(first.folder.startsWith(`${archive}/reports/`)).toBe(true);
+  });
+
+  it('leaks no credential: the temporary keys appear in no output and no artifact', () => {
+    const temporary = [
+      ...new Set(log.map((c) => c.accessKeyId).filter((k): k is string => !!k?.startsWith('ASIA'))),
+    ];
+    // The members were read with keys from AssumeRole: the canaries exist.
+    expect(temporary.length).toBeGreaterThanOrEqual(2);
+    const texts = [
+      first.stdout,
+      first.stderr,
+      ...readdirSync(first.folder).map((f) => readFileSync(join(first.folder, f), 'latin1')),
+    ];
+    for (const key of [
+      ...temporary,
+      FAKE_CREDENTIALS.accessKeyId,
+      FAKE_CREDENTIALS.secretAccessKey,
+    ]) {
+      for (const text of texts) expect(text.includes(key), key).toBe(false);
+    }
   });
 
   it('prints one progress line per account and the collection summary on stderr', () => {
