@@ -5,13 +5,13 @@
  * collect is recorded as an error for every scope configured for it.
  */
 import { WORKLOAD_TYPES } from '../../checks/lib/workloads.ts';
-import type { CollectionError, Inventory, Resource } from '../../checks/types.ts';
+import type { CollectionError, Inventory, Provider, Resource } from '../../checks/types.ts';
 import type { ScanConfig } from '../config/scan-config.ts';
 import { CLUSTER_TYPES } from '../engine/scope.ts';
 import { TOOL } from '../tool.ts';
 import { type AwsClientFactory, awsClientFactory } from './aws/clients.ts';
 import { awsCollector } from './aws/collector.ts';
-import type { Collector } from './collector.ts';
+import type { Collector, ScanUnit } from './collector.ts';
 import {
   type Collected,
   CollectRuntime,
@@ -84,9 +84,6 @@ export function runtimeSettings(config: ScanConfig): RuntimeSettings {
     budgetMs: c.budgetSeconds * 1000,
   };
 }
-
-/** ISO-8601 to the second, as CONTRACTS §1 shows `collectedAt`. */
-const isoSeconds = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 function notYet(provider: 'gcp' | 'azure' | 'kubernetes', what: string): string {
   return `${what} is not collected: this version of pci-posture (${TOOL.version}) has no ${provider} collector yet, so these checks cannot be evaluated`;
@@ -173,79 +170,133 @@ function kubernetesPending(
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/** One planned scan unit: plain JSON, so a workflow can hand it to another function. */
+export interface PlannedUnit {
+  provider: Provider;
+  /** How progress names it (`aws 111122223333`). */
+  label: string;
+  unit: ScanUnit;
+}
+
+/** The units of a whole scan, and what planning could not read. */
+export interface ScanPlan {
+  units: PlannedUnit[];
+  errors: CollectionError[];
+}
+
+/** The collectors a config asks for, with their clients. */
+function collectorsFor(config: ScanConfig, deps: ScanDeps): Collector[] {
+  const collectors: Collector[] = [];
+  if (config.aws) {
+    const aws = deps.aws ?? awsClientFactory(config.aws, runtimeSettings(config));
+    const reportWaitMs = config.collection.credentialReportWaitSeconds * 1000;
+    collectors.push(awsCollector(config.aws, aws, reportWaitMs) as Collector);
+  }
+  return collectors;
+}
+
 /**
- * Collects everything the config names into one inventory.
+ * Plans a scan: every configured provider's units, and the errors of planning (including the
+ * scopes of providers this version cannot collect). A collector that throws loses only its own
+ * scope, as an error.
  *
  * @example
- * const { inventory, calls } = await collectScan(loadScanConfig('scan.yaml'), { onProgress: console.error });
+ * const rt = new CollectRuntime(runtimeSettings(config));
+ * const { units, errors } = await planScan(config, {}, rt);
  */
-export async function collectScan(config: ScanConfig, deps: ScanDeps = {}): Promise<ScanResult> {
-  const started = Date.now();
-  const collectedAt = isoSeconds((deps.now ?? (() => new Date()))());
-  const settings = runtimeSettings(config);
-  const rt = new CollectRuntime(settings);
-  const resources: Resource[] = [];
+export async function planScan(
+  config: ScanConfig,
+  deps: ScanDeps,
+  rt: CollectRuntime,
+): Promise<ScanPlan> {
   const errors: CollectionError[] = uncollectable(config);
-  const add = (c: Collected) => {
-    resources.push(...c.resources);
-    errors.push(...c.errors);
-  };
-  let units = 0;
-  try {
-    const collectors: Collector[] = [];
-    if (config.aws) {
-      const aws = deps.aws ?? awsClientFactory(config.aws, settings);
-      const reportWaitMs = config.collection.credentialReportWaitSeconds * 1000;
-      collectors.push(awsCollector(config.aws, aws, reportWaitMs) as Collector);
+  const units: PlannedUnit[] = [];
+  const collectors = collectorsFor(config, deps);
+  const plans = await Promise.all(
+    collectors.map((c) =>
+      c.plan(rt).catch((err: unknown) => ({
+        units: [],
+        errors: [collectionError(c.provider, {}, c.types, `${c.provider}:plan`, err)],
+      })),
+    ),
+  );
+  for (const [i, collector] of collectors.entries()) {
+    const plan = plans[i]!;
+    errors.push(...plan.errors);
+    for (const unit of plan.units) {
+      units.push({ provider: collector.provider, label: collector.label(unit), unit });
     }
-    const work: Array<{ label: string; run: () => Promise<Collected> }> = [];
-    // A collector that throws (a bug, a client that cannot be made) loses only its own scope.
-    const plans = await Promise.all(
-      collectors.map((c) =>
-        c.plan(rt).catch((err: unknown) => ({
-          units: [],
-          errors: [collectionError(c.provider, {}, c.types, `${c.provider}:plan`, err)],
-        })),
-      ),
-    );
-    for (const [i, collector] of collectors.entries()) {
-      const plan = plans[i]!;
-      errors.push(...plan.errors);
-      for (const unit of plan.units) {
-        work.push({
-          label: collector.label(unit),
-          run: () =>
-            collector.collect(rt, unit).catch((err: unknown) => ({
-              resources: [],
-              errors: [
-                collectionError(
-                  collector.provider,
-                  collector.scope(unit),
-                  collector.types,
-                  `${collector.provider}:collect`,
-                  err,
-                ),
-              ],
-            })),
-        });
-      }
-    }
-    units = work.length;
-    deps.onPlan?.(units);
-    let done = 0;
-    await Promise.all(
-      work.map(async ({ label, run }) => {
-        add(await run());
-        done++;
-        deps.onProgress?.({ done, total: units, errors: errors.length, unit: label });
-      }),
-    );
-  } finally {
-    rt.close();
   }
+  return { units, errors };
+}
 
+/**
+ * Collects one planned unit; never throws: a collector that throws (a bug, a client that cannot
+ * be made) becomes one error covering the unit's whole scope.
+ *
+ * @example const shard = await collectUnit(config, plan.units[0], {}, rt);
+ */
+export async function collectUnit(
+  config: ScanConfig,
+  planned: PlannedUnit,
+  deps: ScanDeps,
+  rt: CollectRuntime,
+): Promise<Collected> {
+  const collector = collectorsFor(config, deps).find((c) => c.provider === planned.provider);
+  if (!collector) return { resources: [], errors: [unitError(config, planned, 'collect', null)] };
+  try {
+    return await collector.collect(rt, planned.unit);
+  } catch (err) {
+    return { resources: [], errors: [unitError(config, planned, 'collect', err)] };
+  }
+}
+
+/**
+ * The error for a unit that yielded nothing (its collector threw, or its function never
+ * finished): it covers the unit's whole scope and every type its collector reads.
+ *
+ * @example unitError(config, planned, 'collect', new Error('Task timed out after 900 s'))
+ */
+export function unitError(
+  config: ScanConfig,
+  planned: PlannedUnit,
+  step: string,
+  cause: unknown,
+): CollectionError {
+  const collector = collectorsFor(config, {}).find((c) => c.provider === planned.provider);
+  if (!collector) {
+    return {
+      provider: planned.provider,
+      scope: {},
+      types: [],
+      operation: `${planned.provider}:${step}`,
+      message: `${planned.label}: the config has no ${planned.provider} section to collect it with`,
+    };
+  }
+  return collectionError(
+    collector.provider,
+    collector.scope(planned.unit),
+    collector.types,
+    `${collector.provider}:${step}`,
+    cause,
+  );
+}
+
+/**
+ * The inventory of a scan from its parts (the plan's errors and each unit's shard): Kubernetes
+ * errors for the clusters found while that collector is pending, one object per (type, id), and a
+ * stable order.
+ *
+ * @example const inventory = assembleInventory(config, '2026-11-27T02:00:00Z', [plan, ...shards]);
+ */
+export function assembleInventory(
+  config: ScanConfig,
+  collectedAt: string,
+  parts: readonly Collected[],
+): Inventory {
+  const resources = parts.flatMap((p) => p.resources);
+  const errors = parts.flatMap((p) => p.errors);
   if (config.kubernetes.enabled) errors.push(...kubernetesPending(resources, errors));
-  // One object per (type, id), in a stable order.
   const seen = new Set<string>();
   const unique = resources
     .sort((a, b) => cmp(a.type, b.type) || cmp(a.id, b.id))
@@ -262,8 +313,50 @@ export async function collectScan(config: ScanConfig, deps: ScanDeps = {}): Prom
       cmp(a.operation ?? '', b.operation ?? '') ||
       cmp(a.resourceId ?? '', b.resourceId ?? ''),
   );
+  return { schema: 'pci-posture/inventory@1', collectedAt, resources: unique, errors };
+}
+
+/**
+ * ISO-8601 to the second, as CONTRACTS §1 shows `collectedAt`.
+ *
+ * @example isoSeconds(new Date('2026-11-27T02:00:00.123Z')) // '2026-11-27T02:00:00Z'
+ */
+export const isoSeconds = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/**
+ * Collects everything the config names into one inventory: plan, every unit in one call pool,
+ * assemble.
+ *
+ * @example
+ * const { inventory, calls } = await collectScan(loadScanConfig('scan.yaml'), { onProgress: console.error });
+ */
+export async function collectScan(config: ScanConfig, deps: ScanDeps = {}): Promise<ScanResult> {
+  const started = Date.now();
+  const collectedAt = isoSeconds((deps.now ?? (() => new Date()))());
+  const rt = new CollectRuntime(runtimeSettings(config));
+  const parts: Collected[] = [];
+  let units = 0;
+  try {
+    const plan = await planScan(config, deps, rt);
+    parts.push({ resources: [], errors: plan.errors });
+    units = plan.units.length;
+    deps.onPlan?.(units);
+    let done = 0;
+    let errors = plan.errors.length;
+    await Promise.all(
+      plan.units.map(async (planned) => {
+        const shard = await collectUnit(config, planned, deps, rt);
+        parts.push(shard);
+        done++;
+        errors += shard.errors.length;
+        deps.onProgress?.({ done, total: units, errors, unit: planned.label });
+      }),
+    );
+  } finally {
+    rt.close();
+  }
   return {
-    inventory: { schema: 'pci-posture/inventory@1', collectedAt, resources: unique, errors },
+    inventory: assembleInventory(config, collectedAt, parts),
     calls: rt.calls,
     units,
     durationMs: Date.now() - started,

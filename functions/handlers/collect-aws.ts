@@ -1,0 +1,74 @@
+/**
+ * The AWS `collect` function: reads one account (one scan unit) and stages its inventory shard.
+ * Its bundle carries only the AWS SDK clients the AWS collector uses.
+ */
+import { S3Client } from '@aws-sdk/client-s3';
+import type { Context } from 'aws-lambda';
+import { awsClientFactory } from '../collect/aws/clients.ts';
+import { runtimeSettings } from '../collect/scan.ts';
+import { type CollectDeps, runCollect } from '../pipeline/collect.ts';
+import { type CollectEvent, type CollectResult, ENV } from '../pipeline/contract.ts';
+import { configFromEnv, requiredEnv } from '../pipeline/request.ts';
+import { StagingStore } from '../pipeline/staging.ts';
+import { errorLine, lazy, MetricUnit, type Observability, observability } from './observability.ts';
+
+/** Time kept back from the function's timeout to write the shard. */
+export const SHARD_WRITE_MARGIN_MS = 60_000;
+
+/**
+ * The handler over injected dependencies.
+ *
+ * @example const handler = createCollectHandler(() => ({ config, staging, aws }), observability('collect-aws'));
+ */
+export function createCollectHandler(deps: () => CollectDeps, obs: Observability) {
+  const { logger, metrics } = obs;
+  return async (event: CollectEvent, context?: Context): Promise<CollectResult> => {
+    if (context) logger.addContext(context);
+    const remaining = context?.getRemainingTimeInMillis();
+    try {
+      const result = await runCollect(event, {
+        ...deps(),
+        ...(remaining ? { budgetMs: remaining - SHARD_WRITE_MARGIN_MS } : {}),
+      });
+      logger.info('collected', {
+        runKey: event.runKey,
+        unit: event.label,
+        resources: result.resources,
+        errors: result.errors,
+      });
+      metrics.addMetric('CollectionErrors', MetricUnit.Count, result.errors);
+      return result;
+    } catch (err) {
+      logger.error('collect failed', {
+        runKey: event?.runKey,
+        unit: event?.label,
+        error: errorLine(err),
+      });
+      throw err;
+    } finally {
+      metrics.publishStoredMetrics();
+    }
+  };
+}
+
+const obs = observability('collect-aws');
+
+/** The Lambda entry point. */
+export const handler = createCollectHandler(
+  lazy(() => {
+    const config = configFromEnv(process.env);
+    const s3 = obs.tracer.captureAWSv3Client(new S3Client({}));
+    return {
+      config,
+      staging: new StagingStore(s3, requiredEnv(process.env, ENV.stagingBucket)),
+      ...(config.aws
+        ? {
+            aws: awsClientFactory(config.aws, runtimeSettings(config), {
+              decorate: (c) => obs.tracer.captureAWSv3Client(c),
+            }),
+          }
+        : {}),
+    };
+  }),
+  obs,
+);

@@ -1,0 +1,137 @@
+/**
+ * What the deployed workflow and its functions agree on: the environment each function reads,
+ * the events the Step Functions states pass, and where the staging objects live. The CDK
+ * construct (`infra/`) and the handlers (`functions/handlers/`) both import this file, so the
+ * two sides cannot drift apart.
+ *
+ * The workflow, in order:
+ * 1. `plan` gets {@link PlanEvent}, writes `runs/<runKey>/plan.json` and `runs/<runKey>/units.json`
+ *    (a JSON array of {@link UnitItem}) to the staging bucket, returns {@link PlanResult};
+ * 2. a Distributed Map reads `units.json` (S3 JSON item reader) and runs the provider's `collect`
+ *    function on each {@link CollectEvent}; it writes `runs/<runKey>/shards/<index>.json`. A unit
+ *    whose function fails is caught and written as `runs/<runKey>/failed/<index>.json`
+ *    ({@link FailedUnit}) by the workflow itself;
+ * 3. `report` gets {@link ReportEvent}, merges the shards (a unit with neither a shard nor a
+ *    failure record is a collection error too), evaluates, writes the signed run, notifies, and
+ *    returns {@link ReportResult}.
+ */
+
+/** Environment variables the functions read. */
+export const ENV = {
+  /** The scan configuration as JSON (the `scan-config.schema.json` format, no `archive`). */
+  config: 'PCI_POSTURE_CONFIG',
+  /** The staging bucket for plans and inventory shards. */
+  stagingBucket: 'PCI_POSTURE_STAGING_BUCKET',
+  /** The archive bucket (Object Lock). */
+  archiveBucket: 'PCI_POSTURE_ARCHIVE_BUCKET',
+  /** The archive's KMS key for SSE-KMS (ARN). */
+  archiveKmsKey: 'PCI_POSTURE_ARCHIVE_KMS_KEY',
+  /** The signing key (ARN): `ECC_NIST_P256`, `SIGN_VERIFY`. */
+  signingKey: 'PCI_POSTURE_SIGNING_KEY',
+  /** The SNS topic told when a report lands (ARN). */
+  topic: 'PCI_POSTURE_TOPIC',
+} as const;
+
+/** The provider a collect function serves; one function (and one bundle) per provider. */
+export type CollectProvider = 'aws';
+
+/** An on-demand run's input: a named assessment, optionally over a subset of checks and targets. */
+export interface RunRequest {
+  /**
+   * The assessment's name: its runs go to their own archive, `assessments/<name>/`, so a partial
+   * run never breaks the nightly chain. Required when `checks` or `accounts` is given.
+   */
+  assessment?: string;
+  /** Only these check ids. */
+  checks?: string[];
+  /** Only these AWS accounts (of those the config targets). */
+  accounts?: string[];
+}
+
+/** The `plan` function's event: the execution's name and start, and the run request. */
+export interface PlanEvent {
+  runKey: string;
+  /** ISO time the execution started: the inventory's `collectedAt`. */
+  startedAt: string;
+  request?: RunRequest;
+}
+
+/** What `plan` returns to the workflow. */
+export interface PlanResult {
+  runKey: string;
+  /** The staging key of `units.json`, for the Distributed Map's item reader. */
+  unitsKey: string;
+  units: number;
+}
+
+/** One item of `units.json`: a scan unit and the collect function that reads it. */
+export interface UnitItem {
+  index: number;
+  provider: CollectProvider;
+  label: string;
+  unit: unknown;
+}
+
+/** A `collect` function's event: one item of `units.json`, and the run it belongs to. */
+export interface CollectEvent extends UnitItem {
+  runKey: string;
+}
+
+/** What a `collect` function returns (its shard is in S3). */
+export interface CollectResult {
+  index: number;
+  shardKey: string;
+  resources: number;
+  errors: number;
+}
+
+/** What the workflow writes when a unit's function failed after its retries. */
+export interface FailedUnit {
+  index: number;
+  /** The Step Functions error name (`States.Timeout`, `Lambda.Unknown`, ...). */
+  Error?: string;
+  Cause?: string;
+}
+
+/** The `report` function's event. */
+export interface ReportEvent {
+  runKey: string;
+}
+
+/** What `report` returns (and tells the topic). */
+export interface ReportResult {
+  runId: string;
+  location: string;
+  complete: boolean;
+  summary: Record<'PASS' | 'FAIL' | 'ERROR' | 'WAIVED', number>;
+  errors: number;
+}
+
+/** Staging keys of one run. */
+export const stagingKeys = (runKey: string) => ({
+  plan: `runs/${runKey}/plan.json`,
+  units: `runs/${runKey}/units.json`,
+  shard: (index: number) => `runs/${runKey}/shards/${index}.json`,
+  failed: (index: number) => `runs/${runKey}/failed/${index}.json`,
+  shards: `runs/${runKey}/shards/`,
+  failures: `runs/${runKey}/failed/`,
+});
+
+/** The handler entry files, relative to the repository root (one bundle each). */
+export const HANDLER_ENTRIES = {
+  plan: 'functions/handlers/plan.ts',
+  collectAws: 'functions/handlers/collect-aws.ts',
+  report: 'functions/handlers/report.ts',
+  publishKey: 'functions/handlers/publish-key.ts',
+} as const;
+
+/** CloudWatch metrics the functions emit (namespace, names), for the construct's alarms. */
+export const METRICS = {
+  namespace: 'PciPosture',
+  service: 'pci-posture',
+  /** Emitted once by `report` for every run written (Count). */
+  reportWritten: 'ReportWritten',
+  findingsFail: 'FindingsFail',
+  findingsError: 'FindingsError',
+  collectionErrors: 'CollectionErrors',
+} as const;

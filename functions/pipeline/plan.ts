@@ -1,0 +1,134 @@
+/**
+ * The workflow's first step: expand the configured targets into scan units and stage them for
+ * the Distributed Map (`units.json`), with the plan's own errors and the run request for the
+ * report step (`plan.json`).
+ */
+import type { CollectionError } from '../../checks/types.ts';
+import type { AwsClientFactory } from '../collect/aws/clients.ts';
+import { AWS_TYPES, type AwsScanUnit } from '../collect/aws/collector.ts';
+import { CollectRuntime } from '../collect/runtime.ts';
+import { isoSeconds, type PlannedUnit, planScan, runtimeSettings } from '../collect/scan.ts';
+import type { ScanConfig } from '../config/scan-config.ts';
+import { InputError } from '../errors.ts';
+import {
+  type CollectProvider,
+  type PlanEvent,
+  type PlanResult,
+  type RunRequest,
+  stagingKeys,
+  type UnitItem,
+} from './contract.ts';
+import { parseRunRequest } from './request.ts';
+import type { StagingStore } from './staging.ts';
+
+/** `plan.json`: what the report step needs besides the shards. */
+export interface StagedPlan {
+  schema: 'pci-posture/plan@1';
+  runKey: string;
+  collectedAt: string;
+  request: RunRequest;
+  /** What planning could not read, and the scopes no collector covers. */
+  errors: CollectionError[];
+  units: number;
+  /** API calls planning made, by operation. */
+  calls: Record<string, number>;
+}
+
+/** What the plan step is given. */
+export interface PlanDeps {
+  config: ScanConfig;
+  staging: StagingStore;
+  /** The AWS clients; default: the SDK's, from the config. */
+  aws?: AwsClientFactory;
+}
+
+/** Execution names: what Step Functions allows, and safe as an S3 key part. */
+const RUN_KEY = /^[A-Za-z0-9_-]{1,80}$/;
+
+/**
+ * Checks the run key and start time every step is given.
+ *
+ * @example checkRunKey('nightly-2026-11-27') // no error
+ */
+export function checkRunKey(runKey: unknown): string {
+  if (typeof runKey !== 'string' || !RUN_KEY.test(runKey)) {
+    throw new InputError(
+      'the step input',
+      '$.runKey',
+      `must be the execution name (letters, digits, - and _), got ${JSON.stringify(runKey)}`,
+    );
+  }
+  return runKey;
+}
+
+/** Keeps the AWS units of the requested accounts; a requested account not planned is an error. */
+function narrowToAccounts(
+  units: PlannedUnit[],
+  accounts: readonly string[] | undefined,
+): { units: PlannedUnit[]; errors: CollectionError[] } {
+  if (!accounts) return { units, errors: [] };
+  const wanted = new Set(accounts);
+  const kept = units.filter(
+    (u) => u.provider !== 'aws' || wanted.has((u.unit as AwsScanUnit).account),
+  );
+  const planned = new Set(
+    kept.filter((u) => u.provider === 'aws').map((u) => (u.unit as AwsScanUnit).account),
+  );
+  const errors = accounts
+    .filter((a) => !planned.has(a))
+    .map((account) => ({
+      provider: 'aws' as const,
+      scope: { account },
+      types: [...AWS_TYPES],
+      operation: 'aws:plan',
+      message: `account ${account} was asked for, but it is not among the accounts the configuration targets (or they could not be listed)`,
+    }));
+  return { units: kept, errors };
+}
+
+/**
+ * Plans one run and stages it.
+ *
+ * @example
+ * const result = await runPlan({ runKey: 'nightly', startedAt: new Date().toISOString() }, { config, staging });
+ */
+export async function runPlan(event: PlanEvent, deps: PlanDeps): Promise<PlanResult> {
+  const runKey = checkRunKey(event.runKey);
+  const started = new Date(event.startedAt);
+  if (Number.isNaN(started.getTime())) {
+    throw new InputError(
+      'the step input',
+      '$.startedAt',
+      `must be an ISO time, got ${JSON.stringify(event.startedAt)}`,
+    );
+  }
+  const request = parseRunRequest(event.request);
+  const rt = new CollectRuntime(runtimeSettings(deps.config));
+  let plan: Awaited<ReturnType<typeof planScan>>;
+  try {
+    plan = await planScan(deps.config, deps.aws ? { aws: deps.aws } : {}, rt);
+  } finally {
+    rt.close();
+  }
+  const narrowed = narrowToAccounts(plan.units, request.accounts);
+  const items: UnitItem[] = narrowed.units.map((u, index) => ({
+    index,
+    provider: u.provider as CollectProvider,
+    label: u.label,
+    unit: u.unit,
+  }));
+  const keys = stagingKeys(runKey);
+  const staged: StagedPlan = {
+    schema: 'pci-posture/plan@1',
+    runKey,
+    collectedAt: isoSeconds(started),
+    request,
+    errors: [...plan.errors, ...narrowed.errors],
+    units: items.length,
+    calls: Object.fromEntries(rt.calls),
+  };
+  // units.json last: the Map reads it, so a plan.json always exists beside it.
+  await deps.staging.putJson(keys.plan, staged);
+  await deps.staging.putJson(keys.units, items);
+  return { runKey, unitsKey: keys.units, units: items.length };
+}

@@ -1,0 +1,207 @@
+/**
+ * The workflow's last step: merge the plan and the shards into one inventory (a unit with no
+ * shard is a collection error: never a silent gap), evaluate, write the signed run into the
+ * archive under Object Lock, and tell the topic.
+ */
+import type { S3Client } from '@aws-sdk/client-s3';
+import pLimit from 'p-limit';
+import { ALL_CHECKS } from '../../checks/registry.ts';
+import type { Inventory } from '../../checks/types.ts';
+import { openArchive } from '../archive/open.ts';
+import type { Signer } from '../archive/signer.ts';
+import { type WrittenRun, writeRun } from '../archive/write-run.ts';
+import type { Collected } from '../collect/runtime.ts';
+import { assembleInventory, type PlannedUnit, unitError } from '../collect/scan.ts';
+import type { ScanConfig } from '../config/scan-config.ts';
+import { evaluate } from '../engine/evaluate.ts';
+import { validateInventory } from '../inventory/load.ts';
+import {
+  type FailedUnit,
+  type ReportEvent,
+  type ReportResult,
+  stagingKeys,
+  type UnitItem,
+} from './contract.ts';
+import { type Notification, runNotification } from './notify.ts';
+import { checkRunKey, type StagedPlan } from './plan.ts';
+import { archivePrefix } from './request.ts';
+import { StagingError, type StagingStore } from './staging.ts';
+
+/** What the report step is given. */
+export interface ReportDeps {
+  config: ScanConfig;
+  staging: StagingStore;
+  archive: {
+    client: S3Client;
+    bucket: string;
+    /** The archive's SSE-KMS key. @default - the bucket's default encryption */
+    sseKmsKeyId?: string;
+  };
+  /** The signer (the KMS key in the stack). */
+  signer: () => Promise<Signer>;
+  /** The KMS key id auditors verify with, for the message. @default - the archive's public key file */
+  verifyKeyId?: string;
+  /** Tells the topic; a failure to notify is returned, never thrown (the run is written). */
+  notify?: (n: Notification) => Promise<void>;
+  /** Shards read at once. @default 16 */
+  readConcurrency?: number;
+}
+
+/** The written run, the step's result, and whether the topic was told. */
+export interface ReportOutcome {
+  result: ReportResult;
+  run: WrittenRun;
+  /** Why the topic could not be told; absent when it was (or there is none). */
+  notifyFailure?: string;
+}
+
+/** A failure record's cause, without stack traces: the Lambda error's type and message. */
+function failureCause(failed: FailedUnit): string {
+  let cause = failed.Cause ?? '';
+  try {
+    const parsed = JSON.parse(cause) as { errorType?: string; errorMessage?: string };
+    if (parsed.errorMessage || parsed.errorType) {
+      cause = [parsed.errorType, parsed.errorMessage].filter(Boolean).join(': ');
+    }
+  } catch {
+    // A plain-text cause (States.Timeout) stays as it is.
+  }
+  const text = [failed.Error, cause].filter(Boolean).join(': ') || 'no cause given';
+  return text.length > 500 ? `${text.slice(0, 500)}...` : text;
+}
+
+function asPlan(value: unknown, key: string): StagedPlan {
+  const plan = value as Partial<StagedPlan> | undefined;
+  if (plan?.schema !== 'pci-posture/plan@1' || !Array.isArray(plan.errors)) {
+    throw new StagingError(
+      `${key}: ${value === undefined ? 'missing' : 'not a staged plan'}: the plan step did not finish for this run`,
+    );
+  }
+  return plan as StagedPlan;
+}
+
+function asShard(value: unknown): Collected | undefined {
+  const shard = value as Partial<Collected> | undefined;
+  if (!shard || !Array.isArray(shard.resources) || !Array.isArray(shard.errors)) return undefined;
+  return { resources: shard.resources, errors: shard.errors };
+}
+
+/**
+ * Reads every unit's shard; a unit without one becomes an error covering its whole scope, with
+ * the workflow's failure record when there is one.
+ */
+async function readShards(
+  config: ScanConfig,
+  staging: StagingStore,
+  runKey: string,
+  items: readonly UnitItem[],
+  concurrency: number,
+): Promise<Collected[]> {
+  const keys = stagingKeys(runKey);
+  const [shardKeys, failedKeys] = await Promise.all([
+    staging.keys(keys.shards),
+    staging.keys(keys.failures),
+  ]);
+  const present = new Set(shardKeys);
+  const failed = new Set(failedKeys);
+  const limit = pLimit(concurrency);
+  return Promise.all(
+    items.map((item) =>
+      limit(async (): Promise<Collected> => {
+        const planned: PlannedUnit = {
+          provider: item.provider,
+          label: item.label,
+          unit: item.unit as PlannedUnit['unit'],
+        };
+        const lost = (why: string): Collected => ({
+          resources: [],
+          errors: [unitError(config, planned, 'collect', new Error(`${item.label}: ${why}`))],
+        });
+        if (present.has(keys.shard(item.index))) {
+          const shard = asShard(await staging.getJson(keys.shard(item.index)));
+          return shard ?? lost('its inventory shard is not a shard');
+        }
+        if (failed.has(keys.failed(item.index))) {
+          const record = (await staging.getJson(keys.failed(item.index))) as FailedUnit | undefined;
+          return lost(
+            `the collect function failed: ${failureCause(record ?? { index: item.index })}`,
+          );
+        }
+        return lost('no inventory shard was written (its collect function did not finish)');
+      }),
+    ),
+  );
+}
+
+/**
+ * The run's inventory, from its staged plan and shards.
+ *
+ * @example const { inventory, plan } = await stagedInventory(config, staging, 'nightly-1');
+ */
+export async function stagedInventory(
+  config: ScanConfig,
+  staging: StagingStore,
+  runKey: string,
+  readConcurrency = 16,
+): Promise<{ inventory: Inventory; plan: StagedPlan }> {
+  const keys = stagingKeys(runKey);
+  const plan = asPlan(await staging.getJson(keys.plan), keys.plan);
+  const items = await staging.getJson(keys.units);
+  if (!Array.isArray(items)) {
+    throw new StagingError(
+      `${keys.units}: missing or not a list: the plan step did not finish for this run`,
+    );
+  }
+  const shards = await readShards(config, staging, runKey, items as UnitItem[], readConcurrency);
+  const inventory = assembleInventory(config, plan.collectedAt, [
+    { resources: [], errors: plan.errors },
+    ...shards,
+  ]);
+  return { inventory: validateInventory(inventory, `the staged inventory of run ${runKey}`), plan };
+}
+
+/**
+ * Writes the signed run of a staged collection and tells the topic.
+ *
+ * @example const { result } = await runReport({ runKey }, { config, staging, archive, signer });
+ */
+export async function runReport(event: ReportEvent, deps: ReportDeps): Promise<ReportOutcome> {
+  const runKey = checkRunKey(event.runKey);
+  const { inventory, plan } = await stagedInventory(
+    deps.config,
+    deps.staging,
+    runKey,
+    deps.readConcurrency,
+  );
+  const wanted = plan.request.checks ? new Set(plan.request.checks) : undefined;
+  const evaluation = evaluate(inventory, {
+    config: deps.config.checks ?? {},
+    ...(wanted ? { checks: ALL_CHECKS.filter((c) => wanted.has(c.meta.id)) } : {}),
+  });
+  const prefix = archivePrefix(plan.request);
+  const location = `s3://${deps.archive.bucket}${prefix ? `/${prefix}` : ''}`;
+  const store = await openArchive(
+    location,
+    { s3: () => deps.archive.client },
+    deps.archive.sseKmsKeyId ? { sseKmsKeyId: deps.archive.sseKmsKeyId } : {},
+  );
+  const run = await writeRun({ store, signer: await deps.signer(), evaluation });
+  const r = run.report;
+  const result: ReportResult = {
+    runId: r.runId,
+    location: run.location,
+    complete: r.complete,
+    summary: r.summary,
+    errors: r.errors.length,
+  };
+  let notifyFailure: string | undefined;
+  if (deps.notify) {
+    const verify = `npx pci-posture verify ${location}${deps.verifyKeyId ? ` --kms-key-id ${deps.verifyKeyId}` : ''}`;
+    try {
+      await deps.notify(runNotification(run, verify));
+    } catch (err) {
+      notifyFailure = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    }
+  }
+  return { result, run, ...(notifyFailure ? { notifyFailure } : {}) };
+}
