@@ -59,14 +59,17 @@ export const CONCURRENCY = COLLECTION_DEFAULTS.concurrency;
 export const GOAL_X_IDEAL = 1.3;
 
 /** moto accepts any credentials. */
-const FAKE_CREDENTIALS = { accessKeyId: 'AKIAMOTOBENCHFAKE001', secretAccessKey: 'moto-fake' };
+export const FAKE_CREDENTIALS = {
+  accessKeyId: 'AKIAMOTOBENCHFAKE001',
+  secretAccessKey: 'moto-fake',
+};
 const ROLE_NAME = 'PciPostureReadOnly';
 const MANAGEMENT = '100000000001';
 
 type AnyClient = { middlewareStack: unknown };
 
 /** Adds `x-moto-account-id` (moto's account selector) to every request of `client`. */
-function inAccount<C extends AnyClient>(client: C, account: string): C {
+export function inAccount<C extends AnyClient>(client: C, account: string): C {
   (client.middlewareStack as MiddlewareStack<object, object>).add(
     (next) => async (args) => {
       const request = args.request as { headers?: Record<string, string> };
@@ -90,7 +93,8 @@ export interface CollectEstate {
 }
 
 /**
- * Sets up the estate in a fresh moto: an organization with 19 member accounts, and in
+ * Sets up the estate in a fresh moto: an organization with 19 member accounts (or
+ * `accountCount - 1`), and in
  * every account IAM users, customer managed policies, the read-only role, and 5 EKS clusters
  * with one managed node group each per region.
  *
@@ -99,12 +103,13 @@ export interface CollectEstate {
 export async function setupCollectEstate(
   motoUrl: string,
   management: string,
+  accountCount: number = COLLECT_ESTATE.accounts,
 ): Promise<CollectEstate> {
   const base = { endpoint: motoUrl, credentials: FAKE_CREDENTIALS };
   const org = inAccount(new OrganizationsClient({ ...base, region: 'us-east-1' }), management);
   await org.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
   const accounts = [management];
-  for (let i = 1; i < COLLECT_ESTATE.accounts; i++) {
+  for (let i = 1; i < accountCount; i++) {
     const r = await org.send(
       new CreateAccountCommand({ AccountName: `member-${i}`, Email: `member-${i}@example.com` }),
     );
