@@ -12,7 +12,14 @@ import { ENV, METRICS, type ReportEvent, type ReportResult } from '../pipeline/c
 import { type ReportDeps, runReport } from '../pipeline/report.ts';
 import { configFromEnv, requiredEnv } from '../pipeline/request.ts';
 import { StagingStore } from '../pipeline/staging.ts';
-import { errorLine, lazy, MetricUnit, type Observability, observability } from './observability.ts';
+import {
+  errorLine,
+  lazy,
+  MetricUnit,
+  type Observability,
+  observability,
+  redactText,
+} from './observability.ts';
 
 /**
  * The handler over injected dependencies.
@@ -26,9 +33,12 @@ export function createReportHandler(deps: () => ReportDeps, obs: Observability) 
     try {
       const { result, run, notifyFailure } = await runReport(event, deps());
       for (const w of run.warnings)
-        logger.warn('run warning', { runKey: event.runKey, warning: w });
+        logger.warn('run warning', { runKey: event.runKey, warning: redactText(w) });
       if (notifyFailure) {
-        logger.error('the topic could not be told', { runId: result.runId, error: notifyFailure });
+        logger.error('the topic could not be told', {
+          runId: result.runId,
+          error: redactText(notifyFailure),
+        });
         metrics.addMetric('NotificationFailed', MetricUnit.Count, 1);
       }
       logger.info('report written', { runKey: event.runKey, ...result });
