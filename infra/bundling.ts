@@ -1,0 +1,69 @@
+/**
+ * How every Lambda function of the deployment is bundled: one place, so that the construct and a
+ * benchmark (or anyone checking a bundle) build byte-identical code with the local esbuild.
+ *
+ * Node 24 on arm64, one minified ES module per handler, every dependency inside it (our pinned
+ * AWS SDK clients included: the runtime's SDK version is not ours to choose), no source maps.
+ * ES modules have no `require`; some bundled CommonJS code calls it, so a banner defines it with
+ * `createRequire(import.meta.url)`.
+ */
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { BuildOptions } from 'esbuild';
+
+/** The repository root: handler entries (`HANDLER_ENTRIES`) are relative to it. */
+export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** The lock file NodejsFunction hashes and bundles against. */
+export const LOCK_FILE = join(REPO_ROOT, 'package-lock.json');
+
+/** esbuild's target for the Lambda runtime (`nodejs24.x`). */
+export const NODE_TARGET = 'node24';
+
+/** Defines `require` in the ES module output, for bundled CommonJS dependencies that call it. */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire as __pciPostureCreateRequire } from 'node:module'; const require = __pciPostureCreateRequire(import.meta.url);";
+
+/** Module fields esbuild reads, ES module builds first. */
+export const MAIN_FIELDS = ['module', 'main'];
+
+/**
+ * The NodejsFunction bundling options of every function (local esbuild, never Docker).
+ *
+ * @example new NodejsFunction(this, 'Plan', { entry, bundling: bundlingOptions() });
+ */
+export function bundlingOptions(): BundlingOptions {
+  return {
+    target: NODE_TARGET,
+    format: OutputFormat.ESM,
+    mainFields: MAIN_FIELDS,
+    banner: ESM_REQUIRE_BANNER,
+    minify: true,
+    sourceMap: false,
+    externalModules: [],
+    forceDockerBundling: false,
+  };
+}
+
+/**
+ * The same build for esbuild's JavaScript API: what NodejsFunction runs for one handler
+ * (`esbuild --bundle <entry> --target=node24 --platform=node --format=esm --minify ...`).
+ *
+ * @example await esbuild.build(esbuildOptions('functions/handlers/report.ts', 'out/report/index.mjs'));
+ */
+export function esbuildOptions(entry: string, outfile: string): BuildOptions {
+  return {
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: NODE_TARGET,
+    format: 'esm',
+    mainFields: MAIN_FIELDS,
+    banner: { js: ESM_REQUIRE_BANNER },
+    minify: true,
+    sourcemap: false,
+    external: [],
+  };
+}
