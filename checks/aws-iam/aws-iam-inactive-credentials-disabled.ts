@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { accessKeyNumbers, reportDate, reportTrue, userVerdicts } from '../lib/aws.ts';
 import { olderThanDays } from '../lib/values.ts';
 import { ev } from '../lib/verdict.ts';

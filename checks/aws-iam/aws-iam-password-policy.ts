@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { accountLabel } from '../lib/aws.ts';
 import { ev, fail, pass } from '../lib/verdict.ts';
 import type { Evidence } from '../types.ts';

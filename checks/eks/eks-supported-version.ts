@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { compareVersions, displayName } from '../lib/values.ts';
 import { ev, fail, verdict } from '../lib/verdict.ts';
 import { defineCheck } from '../types.ts';

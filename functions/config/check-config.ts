@@ -10,7 +10,7 @@
  *     k8s-workload-trusted-registries: { allowlist: ["*.dkr.ecr.*.amazonaws.com"] }
  * ```
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ALL_CHECKS } from '../../checks/registry.ts';
 import type { CheckConfig } from '../engine/evaluate.ts';
 import { loadFile } from '../inventory/load.ts';

@@ -17,7 +17,7 @@
  *   signer: { kmsKeyId: alias/pci-posture-signing }
  * ```
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CheckConfig } from '../engine/evaluate.ts';
 import { UsageError } from '../errors.ts';
 import { loadFile } from '../inventory/load.ts';

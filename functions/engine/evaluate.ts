@@ -3,7 +3,7 @@
  * turned into ERROR findings (never a false PASS) and a check that throws turned into ERROR
  * findings (never a crashed run).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Framework, PCI_DSS_4_0_1 } from '../../checks/framework/pci-dss-4.0.1.ts';
 import { ALL_CHECKS } from '../../checks/registry.ts';
 import type {

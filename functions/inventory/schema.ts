@@ -2,7 +2,7 @@
  * The inventory envelope (CONTRACTS §1) as a runtime schema. `data` is the provider's own JSON
  * and is not reshaped here; the envelope around it is validated strictly.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const PROVIDERS = ['aws', 'gcp', 'azure', 'kubernetes'] as const;
 

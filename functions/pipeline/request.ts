@@ -3,7 +3,7 @@
  * construct put in the environment, and an execution's run request (CONTRACTS: bad input gets a
  * clear error naming where it came from and what is wrong).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { checkById } from '../../checks/registry.ts';
 import { type ScanConfig, scanConfigSchema } from '../config/scan-config.ts';
 import { InputError } from '../errors.ts';

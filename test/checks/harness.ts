@@ -1,7 +1,7 @@
 /**
  * Runs one check over hand-made resources, as the engine would, for table-driven check tests.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { kubernetesId } from '../../checks/lib/ids.ts';
 import type {
   AnyCheck,

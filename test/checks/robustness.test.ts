@@ -3,7 +3,7 @@
  * would make the engine report ERROR for the whole check), whatever the provider sends.
  */
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ALL_CHECKS } from '../../checks/registry.ts';
 import type { Provider, Resource, Scope } from '../../checks/types.ts';
 import { DEFAULT_SYSTEM_NAMESPACES } from '../../functions/engine/evaluate.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import eksEndpointNotPublic from '../../checks/eks/eks-endpoint-not-public.ts';
 import { pass } from '../../checks/lib/verdict.ts';
 import { ALL_CHECKS } from '../../checks/registry.ts';
