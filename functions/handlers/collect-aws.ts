@@ -2,14 +2,10 @@
  * The AWS `collect` function: reads one account (one scan unit) and stages its inventory shard.
  * Its bundle carries only the AWS SDK clients the AWS collector uses.
  */
-import { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
-import { awsClientFactory } from '../collect/aws/clients.ts';
-import { runtimeSettings } from '../collect/scan.ts';
 import { type CollectDeps, runCollect } from '../pipeline/collect.ts';
-import { type CollectEvent, type CollectResult, ENV } from '../pipeline/contract.ts';
-import { configFromEnv, requiredEnv } from '../pipeline/request.ts';
-import { StagingStore } from '../pipeline/staging.ts';
+import type { CollectEvent, CollectResult } from '../pipeline/contract.ts';
+import { awsCollectingDeps } from './aws-deps.ts';
 import { errorLine, lazy, MetricUnit, type Observability, observability } from './observability.ts';
 
 /** Time kept back from the function's timeout to write the shard. */
@@ -55,20 +51,6 @@ const obs = observability('collect-aws');
 
 /** The Lambda entry point. */
 export const handler = createCollectHandler(
-  lazy(() => {
-    const config = configFromEnv(process.env);
-    const s3 = obs.tracer.captureAWSv3Client(new S3Client({}));
-    return {
-      config,
-      staging: new StagingStore(s3, requiredEnv(process.env, ENV.stagingBucket)),
-      ...(config.aws
-        ? {
-            aws: awsClientFactory(config.aws, runtimeSettings(config), {
-              decorate: (c) => obs.tracer.captureAWSv3Client(c),
-            }),
-          }
-        : {}),
-    };
-  }),
+  lazy(() => awsCollectingDeps(process.env, obs)),
   obs,
 );

@@ -2,14 +2,10 @@
  * The `plan` function: expands the configured targets into scan units and stages them for the
  * Distributed Map. Thin: the work is `runPlan` (functions/pipeline/plan.ts), as in the CLI.
  */
-import { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
-import { awsClientFactory } from '../collect/aws/clients.ts';
-import { runtimeSettings } from '../collect/scan.ts';
-import { ENV, type PlanEvent, type PlanResult } from '../pipeline/contract.ts';
+import type { PlanEvent, PlanResult } from '../pipeline/contract.ts';
 import { type PlanDeps, runPlan } from '../pipeline/plan.ts';
-import { configFromEnv, requiredEnv } from '../pipeline/request.ts';
-import { StagingStore } from '../pipeline/staging.ts';
+import { awsCollectingDeps } from './aws-deps.ts';
 import { errorLine, lazy, MetricUnit, type Observability, observability } from './observability.ts';
 
 /**
@@ -39,20 +35,6 @@ const obs = observability('plan');
 
 /** The Lambda entry point. */
 export const handler = createPlanHandler(
-  lazy(() => {
-    const config = configFromEnv(process.env);
-    const s3 = obs.tracer.captureAWSv3Client(new S3Client({}));
-    return {
-      config,
-      staging: new StagingStore(s3, requiredEnv(process.env, ENV.stagingBucket)),
-      ...(config.aws
-        ? {
-            aws: awsClientFactory(config.aws, runtimeSettings(config), {
-              decorate: (c) => obs.tracer.captureAWSv3Client(c),
-            }),
-          }
-        : {}),
-    };
-  }),
+  lazy(() => awsCollectingDeps(process.env, obs)),
   obs,
 );
