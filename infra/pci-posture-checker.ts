@@ -64,8 +64,12 @@ import { PropsError } from './props-error.ts';
 /** Object Lock retention modes: COMPLIANCE (nobody, root included, may shorten it) or GOVERNANCE. */
 export type ObjectLockMode = 'COMPLIANCE' | 'GOVERNANCE';
 
-/** The largest scan configuration, as JSON, that fits in the functions' environment. */
-export const MAX_CONFIG_BYTES = 3500;
+/**
+ * The largest scan configuration that fits in the functions' environment, counted as Lambda
+ * counts it (the whole environment serialized as JSON, so the config's quotes are escaped): 4 KB
+ * for all variables, less about 1 KB for the others (bucket names, key and topic ARNs).
+ */
+export const MAX_CONFIG_BYTES = 3000;
 
 /** The default name of the collect function's role, which member accounts trust. */
 export const DEFAULT_COLLECT_ROLE_NAME = 'pci-posture-collect-aws';
@@ -235,11 +239,12 @@ function checkConfig(config: object): { config: ScanConfig; configJson: string }
     );
   }
   const configJson = JSON.stringify(rest);
-  const bytes = Buffer.byteLength(configJson);
+  // As Lambda measures it: the value inside the environment's JSON, its quotes escaped.
+  const bytes = Buffer.byteLength(JSON.stringify(configJson));
   if (bytes > MAX_CONFIG_BYTES) {
     throw new PropsError(
       'config',
-      `${bytes} bytes of JSON`,
+      `${bytes} bytes of JSON (escaped, as Lambda counts the environment)`,
       `keep it under ${MAX_CONFIG_BYTES} bytes: it travels in a Lambda environment variable (4 KB for all of them); list fewer accounts (accounts: organization with excludeAccounts) or move long waiver lists out`,
     );
   }
@@ -814,6 +819,13 @@ export class PciPostureChecker extends Construct {
             'The report function reads the plan, the shards and the failure records of one run, runs/<runKey>/...; the run key is known only at run time.',
         },
         {
+          // The run's result, so that a retried report step returns it instead of a second run.
+          actions: ['s3:PutObject'],
+          resources: [staging.arnForObjects(stagingKeys('*').result)],
+          wildcardReason:
+            "The report function records each run's result at runs/<runKey>/report-result.json; the run key is the execution name, known only at run time.",
+        },
+        {
           actions: ['s3:ListBucket'],
           resources: [staging.bucketArn, this.archiveBucket.bucketArn],
         },
@@ -878,7 +890,11 @@ export class PciPostureChecker extends Construct {
     const publicKey = new CustomResource(this, 'SigningPublicKey', {
       serviceToken: publishKey.f.functionArn,
       resourceType: 'Custom::PciPostureSigningPublicKey',
-      properties: { KeyId: this.signingKey.keyArn, Bucket: this.archiveBucket.bucketName },
+      properties: {
+        KeyId: this.signingKey.keyArn,
+        Bucket: this.archiveBucket.bucketName,
+        ArchiveKmsKeyId: this.archiveKey.keyArn,
+      },
     });
     publicKey.node.addDependency(publishKeyPolicy, this.archiveBucket);
     this.signingPublicKeyPem = publicKey.getAttString('PublicKeyPem');
@@ -891,6 +907,26 @@ export class PciPostureChecker extends Construct {
       }),
       description: 'pci-posture workflow (Step Functions)',
     });
+
+    // What the report signs is only what the pipeline staged: nobody else may write or delete
+    // staged plans, shards or failure records (an insider with account-wide s3:PutObject could
+    // otherwise swap a shard before the report function signs it).
+    this.stagingBucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'OnlyThePipelineWritesStagedRuns',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion'],
+        resources: [this.stagingBucket.arnForObjects('runs/*')],
+        conditions: {
+          StringNotEquals: {
+            'aws:PrincipalArn': [planRole, collectRole, reportRole, workflowRole].map(
+              (r) => r.roleArn,
+            ),
+          },
+        },
+      }),
+    );
     const workflowLogs = new logs.LogGroup(this, 'WorkflowLogs', {
       logGroupName: `/aws/vendedlogs/states/${Names.uniqueResourceName(this, { maxLength: 200, separator: '-' })}`,
       retention: logs.RetentionDays.ONE_YEAR,

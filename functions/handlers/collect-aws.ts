@@ -32,7 +32,8 @@ export function createCollectHandler(deps: () => CollectDeps, obs: Observability
         resources: result.resources,
         errors: result.errors,
       });
-      metrics.addMetric('CollectionErrors', MetricUnit.Count, result.errors);
+      // Per unit; the report step counts the run's total as CollectionErrors.
+      metrics.addMetric('UnitCollectionErrors', MetricUnit.Count, result.errors);
       return result;
     } catch (err) {
       logger.error('collect failed', {

@@ -46,15 +46,21 @@ async function put(url: string, body: string): Promise<void> {
 /**
  * Publishes the key (Create, Update) or does nothing (Delete: the key and the archive are kept).
  *
- * @example await publishKey({ kms, s3 }, 'arn:aws:kms:eu-west-1:111122223333:key/...', 'pci-archive')
+ * @example await publishKey({ kms, s3 }, 'arn:aws:kms:eu-west-1:111122223333:key/...', 'pci-archive', archiveKeyArn)
  */
 export async function publishKey(
   deps: Pick<PublishKeyDeps, 'kms' | 's3'>,
   keyId: string,
   bucket: string,
+  archiveKmsKeyId?: string,
 ): Promise<{ PublicKeyPem: string; Fingerprint: string }> {
   const signer = await KmsSigner.create(deps.kms, keyId);
-  const store = new S3ArchiveStore({ client: deps.s3, bucket, prefix: '' });
+  const store = new S3ArchiveStore({
+    client: deps.s3,
+    bucket,
+    prefix: '',
+    ...(archiveKmsKeyId ? { sseKmsKeyId: archiveKmsKeyId } : {}),
+  });
   const pem = await signer.publicKeyPem();
   if (!(await checkSignerFitsArchive(store, signer))) {
     await store.writeRootFile(PUBLIC_KEY_FILE, pem);
@@ -76,7 +82,11 @@ export function createPublishKeyHandler(deps: () => PublishKeyDeps, obs: Observa
   ): Promise<CustomResourceResponse> => {
     if (context) logger.addContext(context);
     const d = deps();
-    const props = event.ResourceProperties as { KeyId?: string; Bucket?: string };
+    const props = event.ResourceProperties as {
+      KeyId?: string;
+      Bucket?: string;
+      ArchiveKmsKeyId?: string;
+    };
     const physical =
       'PhysicalResourceId' in event && event.PhysicalResourceId
         ? event.PhysicalResourceId
@@ -94,7 +104,7 @@ export function createPublishKeyHandler(deps: () => PublishKeyDeps, obs: Observa
       } else {
         if (!props.KeyId || !props.Bucket)
           throw new Error('the properties KeyId and Bucket are required');
-        const data = await publishKey(d, props.KeyId, props.Bucket);
+        const data = await publishKey(d, props.KeyId, props.Bucket, props.ArchiveKmsKeyId);
         logger.info('signing key published', {
           bucket: props.Bucket,
           fingerprint: data.Fingerprint,

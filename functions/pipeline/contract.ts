@@ -105,6 +105,10 @@ export interface ReportResult {
   complete: boolean;
   summary: Record<'PASS' | 'FAIL' | 'ERROR' | 'WAIVED', number>;
   errors: number;
+  /** The assessment, for an on-demand run over some checks or accounts (its own archive). */
+  assessment?: string;
+  /** True when a retried step found the run already written and returned its result. */
+  replayed?: boolean;
 }
 
 /** Staging keys of one run. */
@@ -113,6 +117,8 @@ export const stagingKeys = (runKey: string) => ({
   units: `runs/${runKey}/units.json`,
   shard: (index: number) => `runs/${runKey}/shards/${index}.json`,
   failed: (index: number) => `runs/${runKey}/failed/${index}.json`,
+  /** The report step's result, once its run is written: a retried step returns it. */
+  result: `runs/${runKey}/report-result.json`,
   shards: `runs/${runKey}/shards/`,
   failures: `runs/${runKey}/failed/`,
 });

@@ -43,7 +43,7 @@ export interface PlanDeps {
 }
 
 /** Execution names: what Step Functions allows, and safe as an S3 key part. */
-const RUN_KEY = /^[A-Za-z0-9_-]{1,80}$/;
+const RUN_KEY = /^[A-Za-z0-9._-]{1,80}$/;
 
 /**
  * Checks the run key and start time every step is given.
@@ -55,7 +55,7 @@ export function checkRunKey(runKey: unknown): string {
     throw new InputError(
       'the step input',
       '$.runKey',
-      `must be the execution name (letters, digits, - and _), got ${JSON.stringify(runKey)}`,
+      `must be the execution name (letters, digits, ., - and _), got ${JSON.stringify(runKey)}`,
     );
   }
   return runKey;

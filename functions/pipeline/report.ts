@@ -50,7 +50,8 @@ export interface ReportDeps {
 /** The written run, the step's result, and whether the topic was told. */
 export interface ReportOutcome {
   result: ReportResult;
-  run: WrittenRun;
+  /** The run written by this call; absent when a retried step found it already written. */
+  run?: WrittenRun;
   /** Why the topic could not be told; absent when it was (or there is none). */
   notifyFailure?: string;
 }
@@ -66,7 +67,10 @@ function failureCause(failed: FailedUnit): string {
   } catch {
     // A plain-text cause (States.Timeout) stays as it is.
   }
-  const text = [failed.Error, cause].filter(Boolean).join(': ') || 'no cause given';
+  const parts = [failed.Error, cause].filter(Boolean);
+  // `Sandbox.Timedout: Sandbox.Timedout: ...` says the type once.
+  if (failed.Error && cause.startsWith(`${failed.Error}: `)) parts.shift();
+  const text = parts.join(': ') || 'no cause given';
   return text.length > 500 ? `${text.slice(0, 500)}...` : text;
 }
 
@@ -167,6 +171,11 @@ export async function stagedInventory(
  */
 export async function runReport(event: ReportEvent, deps: ReportDeps): Promise<ReportOutcome> {
   const runKey = checkRunKey(event.runKey);
+  const resultKey = stagingKeys(runKey).result;
+  // A retried step (the workflow retries Lambda service errors, which can come after the function
+  // ran) returns the run already written instead of signing a second one.
+  const earlier = (await deps.staging.getJson(resultKey)) as ReportResult | undefined;
+  if (earlier?.runId) return { result: { ...earlier, replayed: true } };
   const { inventory, plan } = await stagedInventory(
     deps.config,
     deps.staging,
@@ -193,7 +202,9 @@ export async function runReport(event: ReportEvent, deps: ReportDeps): Promise<R
     complete: r.complete,
     summary: r.summary,
     errors: r.errors.length,
+    ...(plan.request.assessment ? { assessment: plan.request.assessment } : {}),
   };
+  await deps.staging.putJson(resultKey, result);
   let notifyFailure: string | undefined;
   if (deps.notify) {
     const verify = `npx pci-posture verify ${location}${deps.verifyKeyId ? ` --kms-key-id ${deps.verifyKeyId}` : ''}`;

@@ -174,6 +174,28 @@ describe('staging bucket', () => {
       ],
     });
   });
+
+  it('lets only the pipeline roles write or delete staged runs (no shard swapped before signing)', () => {
+    const policy = Object.values(resources).find(
+      (r) =>
+        r.Type === 'AWS::S3::BucketPolicy' &&
+        JSON.stringify(r.Properties.Bucket) === JSON.stringify(ref('Staging/Resource')),
+    );
+    const deny = (
+      policy!.Properties.PolicyDocument as { Statement: Array<Record<string, unknown>> }
+    ).Statement.find((st) => st.Sid === 'OnlyThePipelineWritesStagedRuns');
+    expect(deny).toMatchObject({
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObject'],
+    });
+    const allowed = (deny!.Condition as Record<string, Record<string, unknown[]>>).StringNotEquals![
+      'aws:PrincipalArn'
+    ]!;
+    expect(allowed).toEqual(
+      ['PlanRole', 'CollectAwsRole', 'ReportRole', 'WorkflowRole'].map((r) => arnOf(`${r}/Resource`)),
+    );
+  });
 });
 
 describe('signing key', () => {
@@ -284,6 +306,8 @@ describe('signing key', () => {
       ServiceToken: arnOf('PublishKey/Resource'),
       KeyId: arnOf('SigningKey/Resource'),
       Bucket: ref('Archive/Resource'),
+      // Written under the archive's own key, not S3's default aws/s3 key.
+      ArchiveKmsKeyId: arnOf('ArchiveKey/Resource'),
     });
   });
 

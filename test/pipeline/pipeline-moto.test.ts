@@ -10,7 +10,13 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { CreateKeyCommand } from '@aws-sdk/client-kms';
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+} from '@aws-sdk/client-s3';
 import { CreateTopicCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { CloudFormationCustomResourceCreateEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
@@ -70,6 +76,8 @@ const log: LoggedCall[] = [];
 
 let estate: MotoEstate;
 let keyId: string;
+/** The archive bucket's SSE-KMS key (symmetric). */
+let archiveKeyArn: string;
 let topicArn: string;
 let config: ReturnType<typeof configFromEnv>;
 const notifications: Notification[] = [];
@@ -190,6 +198,7 @@ beforeAll(async () => {
     }),
   );
   keyId = await createSigningKey(kms);
+  archiveKeyArn = (await kms.send(new CreateKeyCommand({}))).KeyMetadata!.Arn!;
   topicArn = (await sns.send(new CreateTopicCommand({ Name: 'pci-posture-reports' }))).TopicArn!;
 
   // The construct puts the validated config in the environment; the handlers read it from there.
@@ -253,7 +262,12 @@ beforeAll(async () => {
     RequestId: 'req-1',
     LogicalResourceId: 'PublishSigningKey',
     ResourceType: 'Custom::SigningPublicKey',
-    ResourceProperties: { ServiceToken: 'x', KeyId: keyId, Bucket: ARCHIVE },
+    ResourceProperties: {
+      ServiceToken: 'x',
+      KeyId: keyId,
+      Bucket: ARCHIVE,
+      ArchiveKmsKeyId: archiveKeyArn,
+    },
   };
   published = await publishKey(create);
   nightly = await execute('nightly-1');
@@ -276,6 +290,12 @@ describe('the publish-key custom resource', () => {
       new GetObjectCommand({ Bucket: ARCHIVE, Key: 'signing-public-key.pem' }),
     );
     expect((await got.Body!.transformToString()).trim()).toBe(published.Data!.PublicKeyPem);
+    // Under the archive's own key, not S3's default aws/s3 key.
+    const head = await s3.send(
+      new HeadObjectCommand({ Bucket: ARCHIVE, Key: 'signing-public-key.pem' }),
+    );
+    expect(head.ServerSideEncryption).toBe('aws:kms');
+    expect(head.SSEKMSKeyId).toContain(archiveKeyArn.split('/').pop()!);
   });
 
   it('refuses (FAILED, with the reason) to publish another key over the archive key', async () => {
@@ -346,6 +366,14 @@ describe('a nightly execution: plan, collect each unit, report', () => {
     );
   });
 
+  it('returns the written run when the step is retried, instead of signing a second one', async () => {
+    const again = await report({ runKey: 'nightly-1' });
+    expect(again).toEqual({ ...nightly.result, replayed: true });
+    const r = await cli('verify', `s3://${ARCHIVE}`, '--kms-key-id', keyId);
+    expect(r.stdout).toContain('INTACT: 1 run(s)');
+    expect(notifications).toHaveLength(1);
+  });
+
   it('emits the ReportWritten metric the no-report alarm watches', () => {
     expect(metrics).toContainEqual(['ReportWritten', 1]);
     expect(metrics).toContainEqual(['ScanUnits', 3]);
@@ -376,7 +404,7 @@ describe('a unit that fails', () => {
     expect(mine.map((e) => e.scope.account).sort()).toEqual([estate.dev, estate.prod].sort());
     const dev = mine.find((e) => e.scope.account === estate.dev)!;
     expect(dev.message).toContain(
-      'the collect function failed: Sandbox.Timedout: Sandbox.Timedout: Task timed out after 900.00 seconds',
+      'the collect function failed: Sandbox.Timedout: Task timed out after 900.00 seconds',
     );
     expect(dev.message).not.toContain('secret place');
     expect(dev.types).toEqual(
@@ -417,6 +445,9 @@ describe('an on-demand assessment', () => {
     });
     expect(a.items.map(accountOf)).toEqual([estate.dev]);
     expect(a.result.location).toMatch(new RegExp(`^s3://${ARCHIVE}/assessments/q4-audit/reports/`));
+    expect(a.result.assessment).toBe('q4-audit');
+    // The nightly no-report alarm must not be silenced by an assessment.
+    expect(metrics.at(-4)).toEqual(['AssessmentWritten', 1]);
     const rep = await readReport(a.result.location);
     expect(new Set(rep.findings.map((f) => f.checkId))).toEqual(
       new Set(['eks-endpoint-not-public']),
