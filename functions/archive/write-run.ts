@@ -11,6 +11,7 @@ import { writeInventoryJson } from '../inventory/write.ts';
 import { writeFindingsCsv } from '../report/csv.ts';
 import { writeHtml } from '../report/html.ts';
 import {
+  type AssessmentScope,
   buildReport,
   type Changes,
   type ChangesUnavailable,
@@ -151,6 +152,8 @@ export interface WriteRunInput {
   evaluation: Evaluation;
   /** The time the run is written. @default - now */
   now?: Date;
+  /** The assessment the run belongs to, recorded in the report. @default - none: a full run */
+  assessment?: AssessmentScope;
 }
 
 export interface WrittenRun {
@@ -213,6 +216,7 @@ async function writeLockedRun(input: WriteRunInput): Promise<WrittenRun> {
     changes: history?.changes ?? null,
     trendBefore: history?.trend ?? [],
     signing: { keyId: signer.keyId, publicKeySha256: publicKeyFingerprint(archiveKey) },
+    ...(input.assessment ? { assessment: input.assessment } : {}),
   });
   const artifacts: Array<[string, (sink: TextSink) => void]> = [
     ['findings.csv', (sink) => writeFindingsCsv(report.findings, sink)],

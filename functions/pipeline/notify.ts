@@ -36,13 +36,19 @@ export function runNotification(run: WrittenRun, verifyCommand: string): Notific
   const r = run.report;
   const s = r.summary;
   const state = r.complete ? 'complete' : `INCOMPLETE, ${r.errors.length} collection errors`;
+  const a = r.assessment;
   const subject =
-    `pci-posture ${r.runId}: ${s.FAIL} FAIL, ${s.ERROR} ERROR${r.complete ? '' : ' (incomplete)'}`.slice(
+    `pci-posture ${a ? `${a.name} ` : ''}${r.runId}: ${s.FAIL} FAIL, ${s.ERROR} ERROR${r.complete ? '' : ' (incomplete)'}`.slice(
       0,
       100,
     );
   const lines = [
     `Run ${r.runId} (${state})`,
+    ...(a
+      ? [
+          `Assessment ${a.name}${a.checks ? `, only checks ${a.checks.join(', ')}` : ''}${a.accounts ? `, only accounts ${a.accounts.join(', ')}` : ''}`,
+        ]
+      : []),
     `Findings: ${s.PASS} PASS, ${s.FAIL} FAIL, ${s.ERROR} ERROR, ${s.WAIVED} WAIVED`,
     `Collected at ${r.collectedAt}, written at ${r.generatedAt}`,
     '',

@@ -194,7 +194,21 @@ export async function runReport(event: ReportEvent, deps: ReportDeps): Promise<R
     { s3: () => deps.archive.client },
     deps.archive.sseKmsKeyId ? { sseKmsKeyId: deps.archive.sseKmsKeyId } : {},
   );
-  const run = await writeRun({ store, signer: await deps.signer(), evaluation });
+  const { assessment, checks, accounts } = plan.request;
+  const run = await writeRun({
+    store,
+    signer: await deps.signer(),
+    evaluation,
+    ...(assessment
+      ? {
+          assessment: {
+            name: assessment,
+            ...(checks ? { checks } : {}),
+            ...(accounts ? { accounts } : {}),
+          },
+        }
+      : {}),
+  });
   const r = run.report;
   const result: ReportResult = {
     runId: r.runId,

@@ -79,7 +79,7 @@ function header(report: Report): string {
     : `Incomplete: ${formatCount(report.errors.length)} collection error(s). Checks over what could not be read are ERROR, never PASS.`;
   return `<header><div class="wrap"><div class="top"><div><div class="kicker">${esc(report.tool.name)} · signed posture report</div>
 <h1>PCI DSS v${esc(report.framework.version)} posture report</h1>
-<div class="meta"><span>Run <b><code>${esc(report.runId)}</code></b></span><span>Evidence collected <b>${esc(report.collectedAt)}</b></span><span>Report generated <b>${esc(report.generatedAt)}</b></span><span>${esc(report.tool.name)} <b>${esc(report.tool.version)}</b></span></div></div>
+<div class="meta"><span>Run <b><code>${esc(report.runId)}</code></b></span><span>Evidence collected <b>${esc(report.collectedAt)}</b></span><span>Report generated <b>${esc(report.generatedAt)}</b></span><span>${esc(report.tool.name)} <b>${esc(report.tool.version)}</b></span>${assessmentNote(report)}</div></div>
 <div class="summary" aria-label="Summary of findings"><h2>Summary</h2><div class="cards">${cards}</div></div></div>
 <div class="banner ${report.complete ? 'complete' : 'incomplete'}">${banner}</div>
 <nav class="toc" aria-label="Sections">${NAV.map(([id, label]) => `<a href="#${id}">${label}</a>`).join('')}</nav></div></header>`;
@@ -136,6 +136,17 @@ function errorsSection(report: Report): string {
 
 function optionsSection(report: Report): string {
   return `<section id="options"><h2>Check options</h2><p class="lead">The effective thresholds, allowlists and system namespaces: with the archived inventory and ${esc(report.tool.name)} ${esc(report.tool.version)} they let anyone re-perform this run.</p><details><summary>Options as JSON</summary><pre>${esc(JSON.stringify(report.options, null, 2))}</pre></details></section>`;
+}
+
+/** The assessment a run belongs to, and what it was narrowed to; empty for a full run. */
+function assessmentNote(report: Report): string {
+  const a = report.assessment;
+  if (!a) return '';
+  const only = [
+    a.checks ? `checks ${a.checks.join(', ')}` : '',
+    a.accounts ? `accounts ${a.accounts.join(', ')}` : '',
+  ].filter(Boolean);
+  return `<span>Assessment <b>${esc(a.name)}</b>${only.length ? ` (only ${esc(only.join('; '))})` : ''}</span>`;
 }
 
 /**

@@ -104,6 +104,17 @@ export interface Report {
   trend: TrendPoint[];
   /** The key that signs this run. */
   signing?: SigningInfo;
+  /** An on-demand assessment's name and narrowing; absent for a full run. */
+  assessment?: AssessmentScope;
+}
+
+/** What an assessment run covered: recorded in the signed report, so a narrow run cannot pass for a full one. */
+export interface AssessmentScope {
+  name: string;
+  /** Only these checks were evaluated. */
+  checks?: string[];
+  /** Only these AWS accounts were collected. */
+  accounts?: string[];
 }
 
 export interface ReportIdentity {
@@ -118,6 +129,8 @@ export interface ReportIdentity {
   trendBefore?: readonly TrendPoint[];
   /** The signing key. @default - not recorded */
   signing?: SigningInfo;
+  /** The assessment the run belongs to. @default - none: a full run */
+  assessment?: AssessmentScope;
 }
 
 /**
@@ -147,6 +160,7 @@ export function buildReport(evaluation: Evaluation, id: ReportIdentity): Report 
       { runId: id.runId, generatedAt: id.generatedAt, summary: evaluation.summary },
     ].slice(-TREND_RUNS),
     ...(id.signing ? { signing: id.signing } : {}),
+    ...(id.assessment ? { assessment: id.assessment } : {}),
   };
 }
 

@@ -193,7 +193,9 @@ describe('staging bucket', () => {
       'aws:PrincipalArn'
     ]!;
     expect(allowed).toEqual(
-      ['PlanRole', 'CollectAwsRole', 'ReportRole', 'WorkflowRole'].map((r) => arnOf(`${r}/Resource`)),
+      ['PlanRole', 'CollectAwsRole', 'ReportRole', 'WorkflowRole'].map((r) =>
+        arnOf(`${r}/Resource`),
+      ),
     );
   });
 });

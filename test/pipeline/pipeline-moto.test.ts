@@ -57,6 +57,7 @@ import {
   motoCollectorClients,
   motoEndpoints,
 } from '../helpers/moto-estate.ts';
+import { schemaErrors } from '../helpers/report-schema.ts';
 
 const MANAGEMENT = '300000000003';
 const ARCHIVE = 'pipeline-archive-300000000003';
@@ -446,6 +447,27 @@ describe('an on-demand assessment', () => {
     expect(a.items.map(accountOf)).toEqual([estate.dev]);
     expect(a.result.location).toMatch(new RegExp(`^s3://${ARCHIVE}/assessments/q4-audit/reports/`));
     expect(a.result.assessment).toBe('q4-audit');
+    // The signed report says what the run was narrowed to; so do the page and the message.
+    const signed = await readReport(a.result.location);
+    expect(signed.assessment).toEqual({
+      name: 'q4-audit',
+      checks: ['eks-endpoint-not-public'],
+      accounts: [estate.dev],
+    });
+    expect(schemaErrors(signed)).toEqual([]);
+    expect(notifications.at(-1)!.subject).toMatch(/^pci-posture q4-audit /);
+    expect(notifications.at(-1)!.message).toContain(
+      `Assessment q4-audit, only checks eks-endpoint-not-public, only accounts ${estate.dev}`,
+    );
+    const html = await s3.send(
+      new GetObjectCommand({
+        Bucket: ARCHIVE,
+        Key: `${a.result.location.slice(`s3://${ARCHIVE}/`.length)}/report.html`,
+      }),
+    );
+    expect(await html.Body!.transformToString()).toContain(
+      `Assessment <b>q4-audit</b> (only checks eks-endpoint-not-public; accounts ${estate.dev})`,
+    );
     // The nightly no-report alarm must not be silenced by an assessment.
     expect(metrics.at(-4)).toEqual(['AssessmentWritten', 1]);
     const rep = await readReport(a.result.location);
