@@ -5,9 +5,9 @@ import type { Inventory } from '../../checks/types.ts';
 import { ensureLocalKeyPair, LocalPemSigner } from '../../functions/archive/signer.ts';
 import { LocalFolderStore } from '../../functions/archive/store.ts';
 import { writeRun } from '../../functions/archive/write-run.ts';
-import { main } from '../../functions/cli/main.ts';
 import { evaluate } from '../../functions/engine/evaluate.ts';
 import { eksCluster, k8s } from '../checks/harness.ts';
+import { runCli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 const dir = tempDir('cli');
@@ -42,12 +42,7 @@ const inventory: Inventory = {
   errors: [],
 };
 
-async function run(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { code, stdout, stderr };
-}
+const run = (...argv: string[]) => runCli(argv);
 
 function file(name: string, content: string): string {
   const path = join(dir, name);

@@ -7,8 +7,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../functions/cli/main.ts';
 import { demoInventory } from '../../functions/demo/estate.ts';
+import { runCli } from '../helpers/cli.ts';
 import { createLockedBucket, createSigningKey, motoClients } from '../helpers/moto.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
@@ -18,23 +18,7 @@ const dir = tempDir('cli-s3');
 const inventoryFile = join(dir, 'inventory.json');
 let keyId: string;
 
-async function run(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(
-    argv,
-    {
-      stdout: (t) => {
-        stdout += t;
-      },
-      stderr: (t) => {
-        stderr += t;
-      },
-    },
-    { s3: () => s3, kms: () => kms },
-  );
-  return { code, stdout, stderr };
-}
+const run = (...argv: string[]) => runCli(argv, { s3: () => s3, kms: () => kms });
 
 async function evaluateInto(prefix: string, warning = '') {
   const r = await run(

@@ -21,7 +21,6 @@ import { CreateTopicCommand, PublishCommand, SNSClient } from '@aws-sdk/client-s
 import type { CloudFormationCustomResourceCreateEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { KmsSigner } from '../../functions/archive/kms-signer.ts';
-import { main } from '../../functions/cli/main.ts';
 import { runtimeSettings } from '../../functions/collect/scan.ts';
 import { createCollectHandler } from '../../functions/handlers/collect-aws.ts';
 import { type Observability, observability } from '../../functions/handlers/observability.ts';
@@ -41,6 +40,7 @@ import type { Notification } from '../../functions/pipeline/notify.ts';
 import { configFromEnv } from '../../functions/pipeline/request.ts';
 import { StagingStore } from '../../functions/pipeline/staging.ts';
 import type { Report } from '../../functions/report/report.ts';
+import { runCli } from '../helpers/cli.ts';
 import {
   createLockedBucket,
   createSigningKey,
@@ -147,23 +147,7 @@ async function readReport(location: string): Promise<Report> {
   return JSON.parse(await got.Body!.transformToString()) as Report;
 }
 
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(
-    argv,
-    {
-      stdout: (t) => {
-        stdout += t;
-      },
-      stderr: (t) => {
-        stderr += t;
-      },
-    },
-    { s3: () => s3, kms: () => kms },
-  );
-  return { code, stdout, stderr };
-}
+const cli = (...argv: string[]) => runCli(argv, { s3: () => s3, kms: () => kms });
 
 /** A local stand-in for CloudFormation's pre-signed response URL. */
 const responses: string[] = [];
