@@ -38,6 +38,7 @@ import { type AwsTargets, loadScanConfig, scanDestination } from '../config/scan
 import { type CheckConfig, evaluate } from '../engine/evaluate.ts';
 import { exitCodeFor, InputError, UsageError } from '../errors.ts';
 import { loadInventory } from '../inventory/load.ts';
+import { lazy } from '../lazy.ts';
 import { TOOL } from '../tool.ts';
 import { scanProgressLine, scanSummary } from './scan-summary.ts';
 import { verifySummary } from './verify-summary.ts';
@@ -59,20 +60,12 @@ export interface Clients extends ArchiveClients {
   awsCollector?: (targets: AwsTargets, settings: RuntimeSettings) => AwsClientFactory;
 }
 
-function once<T>(make: () => T): () => T {
-  let made: T | undefined;
-  return () => {
-    made ??= make();
-    return made;
-  };
-}
-
 // The AWS SDK loads only when an S3 archive or a KMS key is used.
 const defaultClients = (): Clients => ({
-  s3: once(
+  s3: lazy(
     async () => new (await import('@aws-sdk/client-s3')).S3Client({ followRegionRedirects: true }),
   ),
-  kms: once(async () => new (await import('@aws-sdk/client-kms')).KMSClient({})),
+  kms: lazy(async () => new (await import('@aws-sdk/client-kms')).KMSClient({})),
 });
 const kmsSigner = () => import('../archive/kms-signer.ts');
 

@@ -3,10 +3,11 @@
  * Its bundle carries only the AWS SDK clients the AWS collector uses.
  */
 import type { Context } from 'aws-lambda';
+import { lazy } from '../lazy.ts';
 import { type CollectDeps, runCollect } from '../pipeline/collect.ts';
 import type { CollectEvent, CollectResult } from '../pipeline/contract.ts';
 import { awsCollectingDeps } from './aws-deps.ts';
-import { errorLine, lazy, MetricUnit, type Observability, observability } from './observability.ts';
+import { errorLine, MetricUnit, type Observability, observability } from './observability.ts';
 
 /** Time kept back from the function's timeout to write the shard. */
 export const SHARD_WRITE_MARGIN_MS = 60_000;

@@ -31,20 +31,6 @@ export function observability(fn: string): Observability {
   };
 }
 
-/**
- * Makes `make()` once, on first use: clients and config are read on the first invocation, so
- * that importing a handler (tests, the init-time bench) reads no environment.
- *
- * @example const deps = lazy(() => ({ s3: new S3Client({}) }));
- */
-export function lazy<T>(make: () => T): () => T {
-  let made: { value: T } | undefined;
-  return () => {
-    made ??= { value: make() };
-    return made.value;
-  };
-}
-
 /** Shapes of secrets that must never reach a log line, whatever message carried them. */
 const SECRET_SHAPES: ReadonlyArray<[RegExp, string]> = [
   [

@@ -3,10 +3,11 @@
  * Distributed Map. Thin: the work is `runPlan` (functions/pipeline/plan.ts), as in the CLI.
  */
 import type { Context } from 'aws-lambda';
+import { lazy } from '../lazy.ts';
 import type { PlanEvent, PlanResult } from '../pipeline/contract.ts';
 import { type PlanDeps, runPlan } from '../pipeline/plan.ts';
 import { awsCollectingDeps } from './aws-deps.ts';
-import { errorLine, lazy, MetricUnit, type Observability, observability } from './observability.ts';
+import { errorLine, MetricUnit, type Observability, observability } from './observability.ts';
 
 /**
  * The handler over injected dependencies (tests point them at moto).

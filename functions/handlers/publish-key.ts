@@ -12,7 +12,8 @@ import { S3ArchiveStore } from '../archive/s3-store.ts';
 import { publicKeyFingerprint } from '../archive/signer.ts';
 import { PUBLIC_KEY_FILE } from '../archive/store.ts';
 import { checkSignerFitsArchive } from '../archive/write-run.ts';
-import { errorLine, lazy, type Observability, observability } from './observability.ts';
+import { lazy } from '../lazy.ts';
+import { errorLine, type Observability, observability } from './observability.ts';
 
 /** What the handler needs; tests point the clients at moto and the response at a local server. */
 export interface PublishKeyDeps {

@@ -8,13 +8,13 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { KmsSigner } from '../archive/kms-signer.ts';
+import { lazy } from '../lazy.ts';
 import { ENV, METRICS, type ReportEvent, type ReportResult } from '../pipeline/contract.ts';
 import { type ReportDeps, runReport } from '../pipeline/report.ts';
 import { configFromEnv, requiredEnv } from '../pipeline/request.ts';
 import { StagingStore } from '../pipeline/staging.ts';
 import {
   errorLine,
-  lazy,
   MetricUnit,
   type Observability,
   observability,
