@@ -333,11 +333,15 @@ export const isoSeconds = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z')
 export async function collectScan(config: ScanConfig, deps: ScanDeps = {}): Promise<ScanResult> {
   const started = Date.now();
   const collectedAt = isoSeconds((deps.now ?? (() => new Date()))());
-  const rt = new CollectRuntime(runtimeSettings(config));
+  const settings = runtimeSettings(config);
+  const rt = new CollectRuntime(settings);
+  // One client factory for the plan and every unit of this scan.
+  const shared: ScanDeps =
+    config.aws && !deps.aws ? { ...deps, aws: awsClientFactory(config.aws, settings) } : deps;
   const parts: Collected[] = [];
   let units = 0;
   try {
-    const plan = await planScan(config, deps, rt);
+    const plan = await planScan(config, shared, rt);
     parts.push({ resources: [], errors: plan.errors });
     units = plan.units.length;
     deps.onPlan?.(units);
@@ -345,7 +349,7 @@ export async function collectScan(config: ScanConfig, deps: ScanDeps = {}): Prom
     let errors = plan.errors.length;
     await Promise.all(
       plan.units.map(async (planned) => {
-        const shard = await collectUnit(config, planned, deps, rt);
+        const shard = await collectUnit(config, planned, shared, rt);
         parts.push(shard);
         done++;
         errors += shard.errors.length;
