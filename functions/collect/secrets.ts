@@ -1,0 +1,48 @@
+/**
+ * Where collectors read stored credentials from: a Secrets Manager secret by ARN. The reader is
+ * injected, so tests hand collectors any function, and no collector holds an AWS client of its
+ * own for it. Secret values never reach logs, reports or errors: failures name the ARN only.
+ */
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+
+/** Reads a secret's string value by ARN. */
+export type ReadSecret = (arn: string) => Promise<string>;
+
+/** A secret that could not be read; its message names the ARN, never a value. */
+export class SecretReadError extends Error {
+  override readonly name = 'SecretReadError';
+  constructor(
+    readonly arn: string,
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`secret ${arn} could not be read: ${reason}`, options);
+  }
+}
+
+/**
+ * A {@link ReadSecret} over Secrets Manager's GetSecretValue (`SecretString` only; a binary
+ * secret is refused). The client is made on first use and kept.
+ *
+ * @example
+ * const readSecret = secretsManagerReader(async () => new SecretsManagerClient({}));
+ * const pem = await readSecret('arn:aws:secretsmanager:eu-west-1:111122223333:secret:azure-cert-AbCdEf');
+ */
+export function secretsManagerReader(
+  client: () => SecretsManagerClient | Promise<SecretsManagerClient>,
+): ReadSecret {
+  return async (arn) => {
+    const { GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
+    let out: { SecretString?: string | undefined };
+    try {
+      out = await (await client()).send(new GetSecretValueCommand({ SecretId: arn }));
+    } catch (err) {
+      const name = err instanceof Error ? err.name : 'Error';
+      throw new SecretReadError(arn, name, { cause: err });
+    }
+    if (typeof out.SecretString !== 'string' || out.SecretString === '') {
+      throw new SecretReadError(arn, 'it has no SecretString (binary secrets are not read)');
+    }
+    return out.SecretString;
+  };
+}
