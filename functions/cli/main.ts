@@ -31,10 +31,10 @@ import {
   type WrittenRun,
   writeRun,
 } from '../archive/write-run.ts';
-import type { AwsClientFactory } from '../collect/aws/clients.ts';
-import type { RuntimeSettings } from '../collect/runtime.ts';
+import type { CollectorClients } from '../collect/collector.ts';
+import { secretsManagerReader } from '../collect/secrets.ts';
 import { loadConfig } from '../config/check-config.ts';
-import { type AwsTargets, loadScanConfig, scanDestination } from '../config/scan-config.ts';
+import { loadScanConfig, type ScanConfig, scanDestination } from '../config/scan-config.ts';
 import { type CheckConfig, evaluate } from '../engine/evaluate.ts';
 import { exitCodeFor, InputError, UsageError } from '../errors.ts';
 import { loadInventory } from '../inventory/load.ts';
@@ -56,8 +56,11 @@ export interface Io {
  */
 export interface Clients extends ArchiveClients {
   kms: () => KMSClient | Promise<KMSClient>;
-  /** The AWS clients `scan` collects with; default: the SDK's, configured from the scan config. */
-  awsCollector?: (targets: AwsTargets, settings: RuntimeSettings) => AwsClientFactory;
+  /**
+   * The clients `scan` collects with, made once per scan; default: each SDK's, configured from
+   * the scan config, with secrets read from Secrets Manager.
+   */
+  collectorClients?: (config: ScanConfig) => CollectorClients;
 }
 
 // The AWS SDK loads only when an S3 archive or a KMS key is used.
@@ -339,13 +342,19 @@ function program(io: Io, setExit: (code: number) => void, clients: Clients): Com
         const store = await openArchive(out, clients, s3Options);
         await checkSignerFitsArchive(store, signer);
         await store.listRuns();
-        const { collectScan, runtimeSettings } = await import('../collect/scan.ts');
-        const settings = runtimeSettings(config);
+        const { collectScan } = await import('../collect/scan.ts');
+        const { allCollectors } = await import('../collect/all-collectors.ts');
         const started = Date.now();
         const result = await collectScan(config, {
-          ...(config.aws && clients.awsCollector
-            ? { aws: clients.awsCollector(config.aws, settings) }
-            : {}),
+          collectors: allCollectors(config, {
+            readSecret: secretsManagerReader(
+              lazy(
+                async () =>
+                  new (await import('@aws-sdk/client-secrets-manager')).SecretsManagerClient({}),
+              ),
+            ),
+            ...clients.collectorClients?.(config),
+          }),
           onPlan: (units) => {
             if (!opts.quiet) io.stderr(`collecting ${units} scan unit(s)...\n`);
           },

@@ -7,7 +7,9 @@
  * collect each unit in another.
  */
 import type { CollectionError, Provider, Scope } from '../../checks/types.ts';
+import type { AwsClientFactory, AwsClientOptions } from './aws/clients.ts';
 import type { Collected, CollectRuntime } from './runtime.ts';
+import type { ReadSecret } from './secrets.ts';
 
 /** One unit of collection work, as plain JSON. */
 export interface ScanUnit {
@@ -40,4 +42,13 @@ export interface Collector<U extends ScanUnit = ScanUnit> {
   readonly types: readonly string[];
   /** The scope a unit covers (`{ account }`), for an error when it fails outright. */
   scope(unit: U): Scope;
+}
+
+/** Clients to collect with instead of those made from the config (tests, tracing). */
+export interface CollectorClients {
+  aws?: AwsClientFactory;
+  /** Options of the AWS clients made from the config (e.g. a tracing decorator). */
+  awsOptions?: AwsClientOptions;
+  /** Reads credentials stored in Secrets Manager; default: none (a secret ARN is an error). */
+  readSecret?: ReadSecret;
 }

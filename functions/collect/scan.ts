@@ -4,14 +4,18 @@
  * never stops the others, and nothing is left out silently: a provider this version cannot yet
  * collect is recorded as an error for every scope configured for it.
  */
-import { WORKLOAD_TYPES } from '../../checks/lib/workloads.ts';
 import type { CollectionError, Inventory, Provider, Resource } from '../../checks/types.ts';
 import type { ScanConfig } from '../config/scan-config.ts';
 import { CLUSTER_TYPES } from '../engine/scope.ts';
 import { TOOL } from '../tool.ts';
-import { type AwsClientFactory, awsClientFactory } from './aws/clients.ts';
-import { awsCollector } from './aws/collector.ts';
 import type { Collector, ScanUnit } from './collector.ts';
+import {
+  type CloudProvider,
+  isCloudProvider,
+  KUBERNETES_TYPES,
+  UNIT_SHAPES,
+  unitScope,
+} from './resource-types.ts';
 import {
   type Collected,
   CollectRuntime,
@@ -19,26 +23,7 @@ import {
   type RuntimeSettings,
 } from './runtime.ts';
 
-/** The Kubernetes object kinds CONTRACTS §1 names, as resource types. */
-export const KUBERNETES_TYPES = [
-  ...[
-    'Namespace',
-    'ServiceAccount',
-    'Role',
-    'ClusterRole',
-    'RoleBinding',
-    'ClusterRoleBinding',
-    'NetworkPolicy',
-  ].map((kind) => `kubernetes.${kind}`),
-  ...WORKLOAD_TYPES,
-];
-
-const GCP_TYPES = ['gcp.gke.cluster', 'gcp.project.iam-policy'];
-const AZURE_TYPES = [
-  'azure.aks.managed-cluster',
-  'azure.authorization.role-assignment',
-  'azure.authorization.role-definition',
-];
+export { KUBERNETES_TYPES };
 
 /** Where the collection stands, after each scan unit. */
 export interface ScanProgress {
@@ -50,10 +35,14 @@ export interface ScanProgress {
   unit: string;
 }
 
-/** What a collection needs from outside; tests point the clients anywhere. */
+/**
+ * What a collection needs from outside: the collectors, made with their clients by the caller
+ * (`allCollectors` for the command line; one provider's collector in its own function's bundle),
+ * so tests point them anywhere and no bundle carries another provider's SDK.
+ */
 export interface ScanDeps {
-  /** The AWS clients; default: the SDK's, configured from the config. */
-  aws?: AwsClientFactory;
+  /** One collector per configured cloud provider that this scan collects. */
+  collectors: readonly Collector[];
   /** The clock (for `collectedAt`). */
   now?: () => Date;
   onProgress?: (progress: ScanProgress) => void;
@@ -85,55 +74,47 @@ export function runtimeSettings(config: ScanConfig): RuntimeSettings {
   };
 }
 
-function notYet(provider: 'gcp' | 'azure' | 'kubernetes', what: string): string {
-  return `${what} is not collected: this version of pci-posture (${TOOL.version}) has no ${provider} collector yet, so these checks cannot be evaluated`;
+function notYet(what: string): string {
+  return `${what} is not collected: this version of pci-posture (${TOOL.version}) has no kubernetes collector yet, so these checks cannot be evaluated`;
+}
+
+/** The scopes a config gives a cloud provider: the listed ones, or `undefined` for discovery. */
+function configuredScopes(config: ScanConfig, provider: CloudProvider): string[] | undefined {
+  if (provider === 'gcp')
+    return Array.isArray(config.gcp?.projects) ? config.gcp.projects : undefined;
+  if (provider === 'azure') {
+    return Array.isArray(config.azure?.subscriptions) ? config.azure.subscriptions : undefined;
+  }
+  return Array.isArray(config.aws?.accounts) ? config.aws.accounts : undefined;
 }
 
 /**
- * Errors for the scopes configured for a provider this version cannot collect: one per listed
- * project or subscription, or one unscoped error when the scopes were to be discovered.
+ * Errors for every scope a config gives a cloud provider that no collector here covers (a
+ * function built for another provider was handed this config), and for the Kubernetes clusters
+ * listed directly, which this version cannot read yet. Nothing configured is left out silently.
  */
-function notCollected(
-  provider: 'gcp' | 'azure',
-  key: 'project' | 'subscription',
-  listed: readonly string[] | undefined,
-  types: readonly string[],
-): CollectionError[] {
-  return (listed ?? [undefined]).map((value) => ({
-    provider,
-    scope: value ? { [key]: value } : {},
-    types: [...types],
-    operation: provider,
-    message: notYet(provider, value ? `${key} ${value}` : `every ${key} to be discovered`),
-  }));
-}
-
-/** Errors for every scope configured for a provider this version cannot collect. */
-function uncollectable(config: ScanConfig): CollectionError[] {
-  const { gcp, azure } = config;
+function uncollectable(config: ScanConfig, collectors: readonly Collector[]): CollectionError[] {
+  const present = new Set(collectors.map((c) => c.provider));
+  const missing = (['aws', 'gcp', 'azure'] as const).filter(
+    (p) => config[p] !== undefined && !present.has(p),
+  );
   return [
-    ...(gcp
-      ? notCollected(
-          'gcp',
-          'project',
-          Array.isArray(gcp.projects) ? gcp.projects : undefined,
-          GCP_TYPES,
-        )
-      : []),
-    ...(azure
-      ? notCollected(
-          'azure',
-          'subscription',
-          Array.isArray(azure.subscriptions) ? azure.subscriptions : undefined,
-          AZURE_TYPES,
-        )
-      : []),
+    ...missing.flatMap((provider) => {
+      const { key, types } = UNIT_SHAPES[provider];
+      return (configuredScopes(config, provider) ?? [undefined]).map((value) => ({
+        provider,
+        scope: value ? { [key]: value } : {},
+        types: [...types],
+        operation: provider,
+        message: `${value ? `${key} ${value}` : `every ${key} to be discovered`} is not collected: no ${provider} collector was given to this scan, so these checks cannot be evaluated`,
+      }));
+    }),
     ...config.kubernetes.clusters.map((cluster) => ({
       provider: 'kubernetes' as const,
       scope: { cluster: cluster.name },
       types: KUBERNETES_TYPES,
       operation: 'kubernetes',
-      message: notYet('kubernetes', `cluster ${cluster.name}`),
+      message: notYet(`cluster ${cluster.name}`),
     })),
   ];
 }
@@ -154,7 +135,7 @@ function kubernetesPending(
       scope: { cluster: r.id },
       types: KUBERNETES_TYPES,
       operation: 'kubernetes',
-      message: `${notYet('kubernetes', "the cluster's Kubernetes API")} (set kubernetes.enabled: false to leave the Kubernetes checks NOT_TESTED instead)`,
+      message: `${notYet("the cluster's Kubernetes API")} (set kubernetes.enabled: false to leave the Kubernetes checks NOT_TESTED instead)`,
     }));
   const unknown = errors
     .filter((e) => e.provider !== 'kubernetes' && e.types.some((t) => CLUSTER_TYPES.has(t)))
@@ -184,17 +165,6 @@ export interface ScanPlan {
   errors: CollectionError[];
 }
 
-/** The collectors a config asks for, with their clients. */
-function collectorsFor(config: ScanConfig, deps: ScanDeps): Collector[] {
-  const collectors: Collector[] = [];
-  if (config.aws) {
-    const aws = deps.aws ?? awsClientFactory(config.aws, runtimeSettings(config));
-    const reportWaitMs = config.collection.credentialReportWaitSeconds * 1000;
-    collectors.push(awsCollector(config.aws, aws, reportWaitMs) as Collector);
-  }
-  return collectors;
-}
-
 /**
  * Plans a scan: every configured provider's units, and the errors of planning (including the
  * scopes of providers this version cannot collect). A collector that throws loses only its own
@@ -202,16 +172,15 @@ function collectorsFor(config: ScanConfig, deps: ScanDeps): Collector[] {
  *
  * @example
  * const rt = new CollectRuntime(runtimeSettings(config));
- * const { units, errors } = await planScan(config, {}, rt);
+ * const { units, errors } = await planScan(config, allCollectors(config), rt);
  */
 export async function planScan(
   config: ScanConfig,
-  deps: ScanDeps,
+  collectors: readonly Collector[],
   rt: CollectRuntime,
 ): Promise<ScanPlan> {
-  const errors: CollectionError[] = uncollectable(config);
+  const errors: CollectionError[] = uncollectable(config, collectors);
   const units: PlannedUnit[] = [];
-  const collectors = collectorsFor(config, deps);
   const plans = await Promise.all(
     collectors.map((c) =>
       c.plan(rt).catch((err: unknown) => ({
@@ -234,20 +203,22 @@ export async function planScan(
  * Collects one planned unit; never throws: a collector that throws (a bug, a client that cannot
  * be made) becomes one error covering the unit's whole scope.
  *
- * @example const shard = await collectUnit(config, plan.units[0], {}, rt);
+ * @example const shard = await collectUnit(plan.units[0], [gcp], rt);
  */
 export async function collectUnit(
-  config: ScanConfig,
   planned: PlannedUnit,
-  deps: ScanDeps,
+  collectors: readonly Collector[],
   rt: CollectRuntime,
 ): Promise<Collected> {
-  const collector = collectorsFor(config, deps).find((c) => c.provider === planned.provider);
-  if (!collector) return { resources: [], errors: [unitError(config, planned, 'collect', null)] };
+  const collector = collectors.find((c) => c.provider === planned.provider);
+  if (!collector) {
+    const why = new Error(`no ${planned.provider} collector was given to collect ${planned.label}`);
+    return { resources: [], errors: [unitError(planned, 'collect', why)] };
+  }
   try {
     return await collector.collect(rt, planned.unit);
   } catch (err) {
-    return { resources: [], errors: [unitError(config, planned, 'collect', err)] };
+    return { resources: [], errors: [unitError(planned, 'collect', err)] };
   }
 }
 
@@ -255,29 +226,18 @@ export async function collectUnit(
  * The error for a unit that yielded nothing (its collector threw, or its function never
  * finished): it covers the unit's whole scope and every type its collector reads.
  *
- * @example unitError(config, planned, 'collect', new Error('Task timed out after 900 s'))
+ * @example unitError(planned, 'collect', new Error('Task timed out after 900 s'))
  */
-export function unitError(
-  config: ScanConfig,
-  planned: PlannedUnit,
-  step: string,
-  cause: unknown,
-): CollectionError {
-  const collector = collectorsFor(config, {}).find((c) => c.provider === planned.provider);
-  if (!collector) {
-    return {
-      provider: planned.provider,
-      scope: {},
-      types: [],
-      operation: `${planned.provider}:${step}`,
-      message: `${planned.label}: the config has no ${planned.provider} section to collect it with`,
-    };
+export function unitError(planned: PlannedUnit, step: string, cause: unknown): CollectionError {
+  const { provider } = planned;
+  if (!isCloudProvider(provider)) {
+    return collectionError(provider, {}, [], `${provider}:${step}`, cause);
   }
   return collectionError(
-    collector.provider,
-    collector.scope(planned.unit),
-    collector.types,
-    `${collector.provider}:${step}`,
+    provider,
+    unitScope(provider, planned.unit),
+    UNIT_SHAPES[provider].types,
+    `${provider}:${step}`,
     cause,
   );
 }
@@ -328,20 +288,17 @@ export const isoSeconds = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z')
  * assemble.
  *
  * @example
- * const { inventory, calls } = await collectScan(loadScanConfig('scan.yaml'), { onProgress: console.error });
+ * const config = loadScanConfig('scan.yaml');
+ * const { inventory, calls } = await collectScan(config, { collectors: allCollectors(config) });
  */
-export async function collectScan(config: ScanConfig, deps: ScanDeps = {}): Promise<ScanResult> {
+export async function collectScan(config: ScanConfig, deps: ScanDeps): Promise<ScanResult> {
   const started = Date.now();
   const collectedAt = isoSeconds((deps.now ?? (() => new Date()))());
-  const settings = runtimeSettings(config);
-  const rt = new CollectRuntime(settings);
-  // One client factory for the plan and every unit of this scan.
-  const shared: ScanDeps =
-    config.aws && !deps.aws ? { ...deps, aws: awsClientFactory(config.aws, settings) } : deps;
+  const rt = new CollectRuntime(runtimeSettings(config));
   const parts: Collected[] = [];
   let units = 0;
   try {
-    const plan = await planScan(config, shared, rt);
+    const plan = await planScan(config, deps.collectors, rt);
     parts.push({ resources: [], errors: plan.errors });
     units = plan.units.length;
     deps.onPlan?.(units);
@@ -349,7 +306,7 @@ export async function collectScan(config: ScanConfig, deps: ScanDeps = {}): Prom
     let errors = plan.errors.length;
     await Promise.all(
       plan.units.map(async (planned) => {
-        const shard = await collectUnit(config, planned, shared, rt);
+        const shard = await collectUnit(planned, deps.collectors, rt);
         parts.push(shard);
         done++;
         errors += shard.errors.length;

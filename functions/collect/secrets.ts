@@ -11,12 +11,10 @@ export type ReadSecret = (arn: string) => Promise<string>;
 /** A secret that could not be read; its message names the ARN, never a value. */
 export class SecretReadError extends Error {
   override readonly name = 'SecretReadError';
-  constructor(
-    readonly arn: string,
-    reason: string,
-    options?: { cause?: unknown },
-  ) {
+  readonly arn: string;
+  constructor(arn: string, reason: string, options?: { cause?: unknown }) {
     super(`secret ${arn} could not be read: ${reason}`, options);
+    this.arn = arn;
   }
 }
 

@@ -3,10 +3,11 @@
  * Its bundle carries only the AWS SDK clients the AWS collector uses.
  */
 import type { Context } from 'aws-lambda';
+import { awsCollectorFrom } from '../collect/aws/collector.ts';
 import { lazy } from '../lazy.ts';
 import { type CollectDeps, runCollect } from '../pipeline/collect.ts';
 import type { CollectEvent, CollectResult } from '../pipeline/contract.ts';
-import { awsCollectingDeps } from './aws-deps.ts';
+import { collectingDeps } from './collecting-deps.ts';
 import { errorLine, MetricUnit, type Observability, observability } from './observability.ts';
 
 /** Time kept back from the function's timeout to write the shard. */
@@ -53,6 +54,10 @@ const obs = observability('collect-aws');
 
 /** The Lambda entry point. */
 export const handler = createCollectHandler(
-  lazy(() => awsCollectingDeps(process.env, obs)),
+  lazy(() =>
+    collectingDeps(process.env, obs, (config, clients) =>
+      [awsCollectorFrom(config, clients)].filter((c) => c !== undefined),
+    ),
+  ),
   obs,
 );

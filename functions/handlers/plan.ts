@@ -3,10 +3,11 @@
  * Distributed Map. Thin: the work is `runPlan` (functions/pipeline/plan.ts), as in the CLI.
  */
 import type { Context } from 'aws-lambda';
+import { allCollectors } from '../collect/all-collectors.ts';
 import { lazy } from '../lazy.ts';
 import type { PlanEvent, PlanResult } from '../pipeline/contract.ts';
 import { type PlanDeps, runPlan } from '../pipeline/plan.ts';
-import { awsCollectingDeps } from './aws-deps.ts';
+import { collectingDeps } from './collecting-deps.ts';
 import { errorLine, MetricUnit, type Observability, observability } from './observability.ts';
 
 /**
@@ -36,6 +37,6 @@ const obs = observability('plan');
 
 /** The Lambda entry point. */
 export const handler = createPlanHandler(
-  lazy(() => awsCollectingDeps(process.env, obs)),
+  lazy(() => collectingDeps(process.env, obs, allCollectors)),
   obs,
 );

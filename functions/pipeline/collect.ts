@@ -4,7 +4,7 @@
  * shard cannot be written, and then the workflow records the unit as failed.
  */
 import type { CollectionError, Resource } from '../../checks/types.ts';
-import type { AwsClientFactory } from '../collect/aws/clients.ts';
+import type { Collector, ScanUnit } from '../collect/collector.ts';
 import { CollectRuntime } from '../collect/runtime.ts';
 import { collectUnit, runtimeSettings } from '../collect/scan.ts';
 import type { ScanConfig } from '../config/scan-config.ts';
@@ -28,7 +28,8 @@ export interface StagedShard {
 export interface CollectDeps {
   config: ScanConfig;
   staging: StagingStore;
-  aws?: AwsClientFactory;
+  /** The collector of the function's provider (its bundle carries no other). */
+  collectors: readonly Collector[];
   /**
    * The most time collection may take, in ms (the function's remaining time less a margin, so
    * that the shard is always written). @default - the config's `collection.budgetSeconds`
@@ -39,7 +40,7 @@ export interface CollectDeps {
 /**
  * Collects one unit into its shard.
  *
- * @example const { shardKey } = await runCollect(event, { config, staging });
+ * @example const { shardKey } = await runCollect(event, { config, staging, collectors: [awsCollectorFrom(config)] });
  */
 export async function runCollect(event: CollectEvent, deps: CollectDeps): Promise<CollectResult> {
   const runKey = checkRunKey(event.runKey);
@@ -60,9 +61,8 @@ export async function runCollect(event: CollectEvent, deps: CollectDeps): Promis
   let shard: Awaited<ReturnType<typeof collectUnit>>;
   try {
     shard = await collectUnit(
-      deps.config,
-      { provider: event.provider, label: event.label, unit: event.unit as { provider: 'aws' } },
-      deps.aws ? { aws: deps.aws } : {},
+      { provider: event.provider, label: event.label, unit: event.unit as ScanUnit },
+      deps.collectors,
       rt,
     );
   } finally {

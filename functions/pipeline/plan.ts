@@ -4,8 +4,9 @@
  * report step (`plan.json`).
  */
 import type { CollectionError } from '../../checks/types.ts';
-import type { AwsClientFactory } from '../collect/aws/clients.ts';
-import { AWS_TYPES, type AwsScanUnit } from '../collect/aws/collector.ts';
+import type { AwsScanUnit } from '../collect/aws/collector.ts';
+import type { Collector } from '../collect/collector.ts';
+import { AWS_TYPES } from '../collect/resource-types.ts';
 import { CollectRuntime } from '../collect/runtime.ts';
 import { isoSeconds, type PlannedUnit, planScan, runtimeSettings } from '../collect/scan.ts';
 import type { ScanConfig } from '../config/scan-config.ts';
@@ -38,8 +39,8 @@ export interface StagedPlan {
 export interface PlanDeps {
   config: ScanConfig;
   staging: StagingStore;
-  /** The AWS clients; default: the SDK's, from the config. */
-  aws?: AwsClientFactory;
+  /** The collectors that plan: every configured provider's (`allCollectors`). */
+  collectors: readonly Collector[];
 }
 
 /** Execution names: what Step Functions allows, and safe as an S3 key part. */
@@ -106,7 +107,7 @@ export async function runPlan(event: PlanEvent, deps: PlanDeps): Promise<PlanRes
   const rt = new CollectRuntime(runtimeSettings(deps.config));
   let plan: Awaited<ReturnType<typeof planScan>>;
   try {
-    plan = await planScan(deps.config, deps.aws ? { aws: deps.aws } : {}, rt);
+    plan = await planScan(deps.config, deps.collectors, rt);
   } finally {
     rt.close();
   }

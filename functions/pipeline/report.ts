@@ -95,7 +95,6 @@ function asShard(value: unknown): Collected | undefined {
  * the workflow's failure record when there is one.
  */
 async function readShards(
-  config: ScanConfig,
   staging: StagingStore,
   runKey: string,
   items: readonly UnitItem[],
@@ -119,7 +118,7 @@ async function readShards(
         };
         const lost = (why: string): Collected => ({
           resources: [],
-          errors: [unitError(config, planned, 'collect', new Error(`${item.label}: ${why}`))],
+          errors: [unitError(planned, 'collect', new Error(`${item.label}: ${why}`))],
         });
         if (present.has(keys.shard(item.index))) {
           const shard = asShard(await staging.getJson(keys.shard(item.index)));
@@ -156,7 +155,7 @@ export async function stagedInventory(
       `${keys.units}: missing or not a list: the plan step did not finish for this run`,
     );
   }
-  const shards = await readShards(config, staging, runKey, items as UnitItem[], readConcurrency);
+  const shards = await readShards(staging, runKey, items as UnitItem[], readConcurrency);
   const inventory = assembleInventory(config, plan.collectedAt, [
     { resources: [], errors: plan.errors },
     ...shards,

@@ -33,6 +33,7 @@ import {
 } from '@aws-sdk/client-organizations';
 import type { MiddlewareStack } from '@smithy/types';
 import pLimit from 'p-limit';
+import { allCollectors } from '../../functions/collect/all-collectors.ts';
 import type { AwsClientParams } from '../../functions/collect/aws/clients.ts';
 import { awsClientFactory } from '../../functions/collect/aws/clients.ts';
 import { collectScan, runtimeSettings } from '../../functions/collect/scan.ts';
@@ -287,7 +288,7 @@ export async function runCollectStep(
   });
   const cpu0 = process.cpuUsage();
   t0 = performance.now();
-  const result = await collectScan(config, { aws });
+  const result = await collectScan(config, { collectors: allCollectors(config, { aws }) });
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
 

@@ -229,9 +229,14 @@ export async function runNight(log: (l: string) => void): Promise<NightRun> {
       const { createCollectHandler } = await import('../../functions/handlers/collect-aws.ts');
       const { createReportHandler } = await import('../../functions/handlers/report.ts');
       const { observability } = await import('../../functions/handlers/observability.ts');
-      const plan = createPlanHandler(() => ({ config, staging, aws }), observability('plan'));
+      const { allCollectors } = await import('../../functions/collect/all-collectors.ts');
+      const collectors = allCollectors(config, { aws });
+      const plan = createPlanHandler(
+        () => ({ config, staging, collectors }),
+        observability('plan'),
+      );
       const collect = createCollectHandler(
-        () => ({ config, staging, aws }),
+        () => ({ config, staging, collectors }),
         observability('collect-aws'),
       );
       const report = createReportHandler(

@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { main } from '../../functions/cli/main.ts';
+import { runtimeSettings } from '../../functions/collect/scan.ts';
 import type { Report } from '../../functions/report/report.ts';
 import { FAKE_CREDENTIALS } from '../helpers/moto.ts';
 import {
@@ -51,9 +52,9 @@ async function run(...argv: string[]) {
       },
     },
     {
-      awsCollector: (targets, settings) => {
+      collectorClients: (config) => {
         factories++;
-        return made(targets, settings);
+        return config.aws ? { aws: made(config.aws, runtimeSettings(config)) } : {};
       },
     },
   );

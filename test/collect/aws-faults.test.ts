@@ -62,6 +62,7 @@ import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { ALL_CHECKS } from '../../checks/registry.ts';
 import type { CollectionError, Inventory, Resource } from '../../checks/types.ts';
+import { allCollectors } from '../../functions/collect/all-collectors.ts';
 import {
   type AwsClientFactory,
   type AwsClientParams,
@@ -450,7 +451,10 @@ async function scanWithMocks(
       ...collection,
     },
   });
-  const { inventory, calls } = await collectScan(config, { aws: world.factory, now: () => NOW });
+  const { inventory, calls } = await collectScan(config, {
+    collectors: allCollectors(config, { aws: world.factory }),
+    now: () => NOW,
+  });
   const findings = evaluate(inventory).findings.filter((f) => f.provider === 'aws');
   return { world, inventory, calls, findings };
 }
@@ -1732,7 +1736,10 @@ describe('a scan survives what its collectors did not foresee', () => {
         }
       },
     });
-    const { inventory } = await collectScan(config(true), { aws: world.factory, now: () => NOW });
+    const { inventory } = await collectScan(config(true), {
+      collectors: allCollectors(config(true), { aws: world.factory }),
+      now: () => NOW,
+    });
     const unknown = inventory.errors.filter(
       (e) => e.provider === 'kubernetes' && e.scope.cluster === undefined,
     );
@@ -1760,7 +1767,10 @@ describe('a scan survives what its collectors did not foresee', () => {
         return world.factory.eks(p);
       },
     };
-    const { inventory } = await collectScan(config(false), { aws: factory, now: () => NOW });
+    const { inventory } = await collectScan(config(false), {
+      collectors: allCollectors(config(false), { aws: factory }),
+      now: () => NOW,
+    });
     expect(inventory.errors).toEqual([
       {
         provider: 'aws',
@@ -1787,7 +1797,10 @@ describe('a scan survives what its collectors did not foresee', () => {
         throw new Error('no region could be resolved');
       },
     };
-    const result = await collectScan(config(false), { aws: factory, now: () => NOW });
+    const result = await collectScan(config(false), {
+      collectors: allCollectors(config(false), { aws: factory }),
+      now: () => NOW,
+    });
     expect(result.units).toBe(0);
     expect(result.inventory.errors).toEqual([
       {
@@ -1812,7 +1825,10 @@ describe('a scan survives what its collectors did not foresee', () => {
         });
       },
     });
-    const { inventory } = await collectScan(config(false), { aws: world.factory, now: () => NOW });
+    const { inventory } = await collectScan(config(false), {
+      collectors: allCollectors(config(false), { aws: world.factory }),
+      now: () => NOW,
+    });
     expect(inventory.errors.map((e) => [e.scope, e.operation, e.message])).toEqual([
       [{}, 'organizations:ListAccounts', 'Error: ListAccounts answered no ACTIVE account'],
     ]);

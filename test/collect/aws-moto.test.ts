@@ -12,6 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Inventory } from '../../checks/types.ts';
+import { allCollectors } from '../../functions/collect/all-collectors.ts';
 import { MEMBER_ROLE_ACTIONS, SCANNER_ACTIONS } from '../../functions/collect/aws/permissions.ts';
 import { collectScan, runtimeSettings, type ScanResult } from '../../functions/collect/scan.ts';
 import { scanConfigSchema } from '../../functions/config/scan-config.ts';
@@ -59,7 +60,9 @@ async function scan(
   const log: LoggedCall[] = [];
   const units: string[] = [];
   const result = await collectScan(config, {
-    aws: motoCollectorClients(MANAGEMENT, log)(config.aws!, runtimeSettings(config)),
+    collectors: allCollectors(config, {
+      aws: motoCollectorClients(MANAGEMENT, log)(config.aws!, runtimeSettings(config)),
+    }),
     now: () => new Date(estate.builtAt.getTime() + LATER.ms),
     onProgress: (p) => units.push(p.unit),
   });

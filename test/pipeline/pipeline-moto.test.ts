@@ -21,6 +21,7 @@ import { CreateTopicCommand, PublishCommand, SNSClient } from '@aws-sdk/client-s
 import type { CloudFormationCustomResourceCreateEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { KmsSigner } from '../../functions/archive/kms-signer.ts';
+import { allCollectors } from '../../functions/collect/all-collectors.ts';
 import { runtimeSettings } from '../../functions/collect/scan.ts';
 import { createCollectHandler } from '../../functions/handlers/collect-aws.ts';
 import { type Observability, observability } from '../../functions/handlers/observability.ts';
@@ -198,9 +199,10 @@ beforeAll(async () => {
     }),
   });
   const aws = motoCollectorClients(MANAGEMENT, log)(config.aws!, runtimeSettings(config));
-  plan = createPlanHandler(() => ({ config, staging, aws }), quietObservability('plan'));
+  const collectors = allCollectors(config, { aws });
+  plan = createPlanHandler(() => ({ config, staging, collectors }), quietObservability('plan'));
   collect = createCollectHandler(
-    () => ({ config, staging, aws }),
+    () => ({ config, staging, collectors }),
     quietObservability('collect-aws'),
   );
   const signer = await KmsSigner.create(kms, keyId);

@@ -29,6 +29,14 @@ export interface AwsClientFactory {
 
 type AnyClient = EKSClient | IAMClient | STSClient | OrganizationsClient;
 
+/** How {@link awsClientFactory} makes its clients. */
+export interface AwsClientOptions {
+  /** Sees every client made (tests add moto's account header here). */
+  decorate?: (client: AnyClient, params: AwsClientParams) => void;
+  /** The base credentials; default: the SDK's default credential chain. */
+  credentials?: AwsCredentialIdentity;
+}
+
 /**
  * The default factory: adaptive retry (client-side rate limiting, jittered backoff on throttling
  * and 5xx) with `maxAttempts`, a per-attempt request timeout, FIPS and endpoint overrides
@@ -39,12 +47,7 @@ type AnyClient = EKSClient | IAMClient | STSClient | OrganizationsClient;
 export function awsClientFactory(
   targets: Pick<AwsTargets, 'endpoints' | 'useFipsEndpoints'>,
   settings: RuntimeSettings,
-  options: {
-    /** Sees every client made (tests add moto's account header here). */
-    decorate?: (client: AnyClient, params: AwsClientParams) => void;
-    /** The base credentials; default: the SDK's default credential chain. */
-    credentials?: AwsCredentialIdentity;
-  } = {},
+  options: AwsClientOptions = {},
 ): AwsClientFactory {
   const { decorate } = options;
   const config = (p: AwsClientParams, override: string | undefined) => ({

@@ -9,15 +9,16 @@
 import { type Account, ListAccountsCommand } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { CollectionError } from '../../../checks/types.ts';
-import type { AwsTargets } from '../../config/scan-config.ts';
-import type { Collector } from '../collector.ts';
+import type { AwsTargets, ScanConfig } from '../../config/scan-config.ts';
+import type { Collector, CollectorClients } from '../collector.ts';
+import { AWS_EKS_TYPES, AWS_IAM_TYPES, AWS_TYPES } from '../resource-types.ts';
 import { type Collected, type CollectRuntime, collectionError, readPages } from '../runtime.ts';
-import type { AwsClientFactory, AwsClientParams } from './clients.ts';
-import { AWS_EKS_TYPES, collectEksRegion } from './eks.ts';
-import { AWS_IAM_TYPES, collectIam } from './iam.ts';
+import { runtimeSettings } from '../scan.ts';
+import { type AwsClientFactory, type AwsClientParams, awsClientFactory } from './clients.ts';
+import { collectEksRegion } from './eks.ts';
+import { collectIam } from './iam.ts';
 
-/** Every AWS resource type the collector produces. */
-export const AWS_TYPES = [...AWS_EKS_TYPES, ...AWS_IAM_TYPES] as const;
+export { AWS_TYPES };
 
 /** One AWS account to read. */
 export interface AwsScanUnit {
@@ -245,4 +246,20 @@ export function awsCollector(
     types: AWS_TYPES,
     scope: (unit) => ({ account: unit.account }),
   };
+}
+
+/**
+ * The AWS collector of a config, or `undefined` when the config has no `aws` section.
+ *
+ * @example const aws = awsCollectorFrom(config, { aws: factoryPointingAtMoto });
+ */
+export function awsCollectorFrom(
+  config: ScanConfig,
+  clients: CollectorClients = {},
+): Collector | undefined {
+  if (!config.aws) return undefined;
+  const factory =
+    clients.aws ?? awsClientFactory(config.aws, runtimeSettings(config), clients.awsOptions);
+  const reportWaitMs = config.collection.credentialReportWaitSeconds * 1000;
+  return awsCollector(config.aws, factory, reportWaitMs) as Collector;
 }

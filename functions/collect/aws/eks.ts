@@ -14,10 +14,10 @@ import {
   ListNodegroupsCommand,
 } from '@aws-sdk/client-eks';
 import type { Resource } from '../../../checks/types.ts';
+import { AWS_EKS_TYPES } from '../resource-types.ts';
 import { attempt, type Collected, type CollectRuntime, readPages, toWire } from '../runtime.ts';
 
-/** The EKS resource types, per account and region. */
-export const AWS_EKS_TYPES = ['aws.eks.cluster', 'aws.eks.nodegroup', 'aws.eks.addon'] as const;
+export { AWS_EKS_TYPES };
 
 interface Where {
   account: string;

@@ -11,7 +11,7 @@ import {
   type ManagedPolicyDetail,
 } from '@aws-sdk/client-iam';
 import type { Resource } from '../../../checks/types.ts';
-
+import { AWS_IAM_TYPES } from '../resource-types.ts';
 import {
   attempt,
   type Collected,
@@ -23,13 +23,7 @@ import {
 } from '../runtime.ts';
 import { readCredentialReport } from './credential-report.ts';
 
-/** The IAM resource types, one set per account. */
-export const AWS_IAM_TYPES = [
-  'aws.iam.account-summary',
-  'aws.iam.password-policy',
-  'aws.iam.credential-report',
-  'aws.iam.policy',
-] as const;
+export { AWS_IAM_TYPES };
 
 /** A policy document could not be decoded: the policy's findings are ERROR. */
 export class PolicyDocumentUnreadable extends Error {
