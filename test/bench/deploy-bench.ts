@@ -226,7 +226,7 @@ export async function runNight(log: (l: string) => void): Promise<NightRun> {
       });
       const staging = new StagingStore(s3, 'night-staging');
       const { createPlanHandler } = await import('../../functions/handlers/plan.ts');
-      const { createCollectHandler } = await import('../../functions/handlers/collect-aws.ts');
+      const { createCollectHandler } = await import('../../functions/handlers/collect.ts');
       const { createReportHandler } = await import('../../functions/handlers/report.ts');
       const { observability } = await import('../../functions/handlers/observability.ts');
       const { allCollectors } = await import('../../functions/collect/all-collectors.ts');

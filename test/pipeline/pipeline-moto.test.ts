@@ -23,7 +23,7 @@ import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { KmsSigner } from '../../functions/archive/kms-signer.ts';
 import { allCollectors } from '../../functions/collect/all-collectors.ts';
 import { runtimeSettings } from '../../functions/collect/scan.ts';
-import { createCollectHandler } from '../../functions/handlers/collect-aws.ts';
+import { createCollectHandler } from '../../functions/handlers/collect.ts';
 import { type Observability, observability } from '../../functions/handlers/observability.ts';
 import { createPlanHandler } from '../../functions/handlers/plan.ts';
 import { createPublishKeyHandler } from '../../functions/handlers/publish-key.ts';
