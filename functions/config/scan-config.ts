@@ -147,11 +147,28 @@ const gcpCredentials = z.discriminatedUnion('type', [
       configFile: z
         .string()
         .optional()
-        .describe('external_account credential configuration (gcloud iam ... create-cred-config)'),
-      audience: z.string().optional(),
-      serviceAccount: z.string().optional().describe('service account to impersonate'),
+        .describe(
+          'external_account credential configuration (gcloud iam workload-identity-pools create-cred-config --aws); without it and without audience, Application Default Credentials are used',
+        ),
+      audience: z
+        .string()
+        .regex(
+          /^\/\/iam\.googleapis\.com\/projects\/\d+\/locations\/global\/workloadIdentityPools\/[^/]+\/providers\/[^/]+$/,
+          'must be //iam.googleapis.com/projects/<number>/locations/global/workloadIdentityPools/<pool>/providers/<provider>',
+        )
+        .optional()
+        .describe(
+          'workload identity pool provider (AWS): the configuration is built from it, with the AWS credentials of the environment',
+        ),
+      serviceAccount: z
+        .string()
+        .regex(/^[^@\s]+@[^@\s]+$/, 'must be a service account email')
+        .optional()
+        .describe('service account to impersonate'),
     })
-    .strict(),
+    .strict()
+    .refine((c) => !(c.configFile && c.audience), 'give configFile or audience, not both')
+    .meta({ not: { required: ['configFile', 'audience'] } }),
   z
     .object({
       type: z.literal('service-account-key'),
@@ -185,19 +202,56 @@ const gcpSchema = z
       .describe('project ids, or every ACTIVE project under a folder or the organization'),
     credentials: gcpCredentials.default({ type: 'workload-identity-federation' }),
     endpoints: z
-      .object({ container: endpoint.optional(), resourceManager: endpoint.optional() })
+      .object({
+        container: endpoint.optional().describe('GKE API (container.googleapis.com)'),
+        resourceManager: endpoint
+          .optional()
+          .describe('Resource Manager API (cloudresourcemanager.googleapis.com)'),
+        sts: endpoint
+          .optional()
+          .describe(
+            'Security Token Service (sts.googleapis.com), for workload identity federation',
+          ),
+        iamCredentials: endpoint
+          .optional()
+          .describe(
+            'IAM Service Account Credentials API (iamcredentials.googleapis.com), for impersonation',
+          ),
+      })
       .strict()
-      .default({}),
+      .default({})
+      .describe('endpoint overrides (Private Service Connect, tests)'),
   })
   .strict();
 
 const azureCredentials = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('federated') }).strict(),
+  z
+    .object({
+      type: z.literal('federated'),
+      audience: z
+        .string()
+        .min(1)
+        .default('api://AzureADTokenExchange')
+        .describe(
+          'audience of the token exchanged (the federated credential of the app registration)',
+        ),
+      tokenFile: z
+        .string()
+        .min(1)
+        .optional()
+        .describe(
+          'a file holding the identity token to exchange, re-read on each use (as AZURE_FEDERATED_TOKEN_FILE); default: an AWS STS GetWebIdentityToken of the running role',
+        ),
+    })
+    .strict(),
   z
     .object({
       type: z.literal('certificate'),
       secretArn: secretArn.optional(),
-      file: z.string().optional(),
+      file: z
+        .string()
+        .optional()
+        .describe('PEM file holding the certificate and its unencrypted private key'),
     })
     .strict()
     .refine((c) => !!c.secretArn !== !!c.file, 'give exactly one of secretArn or file')
@@ -220,7 +274,10 @@ const azureSchema = z
       .describe('subscription ids, or all: every enabled subscription the identity can see'),
     tenantId: uuid,
     clientId: uuid,
-    credentials: azureCredentials.default({ type: 'federated' }),
+    credentials: azureCredentials.default({
+      type: 'federated',
+      audience: 'api://AzureADTokenExchange',
+    }),
     cloud: z
       .object({
         authorityHost: endpoint.default('https://login.microsoftonline.com'),
@@ -375,6 +432,8 @@ export type ScanConfig = Omit<z.output<ReturnType<typeof scanConfigObject>>, 'ch
   checks?: CheckConfig;
 };
 export type AwsTargets = NonNullable<ScanConfig['aws']>;
+export type GcpTargets = NonNullable<ScanConfig['gcp']>;
+export type AzureTargets = NonNullable<ScanConfig['azure']>;
 export type CollectionSettings = ScanConfig['collection'];
 
 /**

@@ -86,8 +86,65 @@ describe('defaults', () => {
       },
     });
     expect(config.gcp?.credentials).toEqual({ type: 'workload-identity-federation' });
+    expect(config.gcp?.endpoints).toEqual({});
     expect(config.azure?.subscriptions).toBe('all');
     expect(config.kubernetes.clusters).toHaveLength(1);
+  });
+
+  it('defaults Azure to federation with the Entra token exchange audience, and takes a token file', () => {
+    const ids = {
+      tenantId: '00000000-0000-0000-0000-000000000001',
+      clientId: '00000000-0000-0000-0000-000000000002',
+    };
+    const federated = scanConfigSchema().parse({ azure: { subscriptions: 'all', ...ids } });
+    expect(federated.azure?.credentials).toEqual({
+      type: 'federated',
+      audience: 'api://AzureADTokenExchange',
+    });
+    const fromFile = scanConfigSchema().parse({
+      azure: {
+        subscriptions: 'all',
+        ...ids,
+        credentials: { type: 'federated', tokenFile: '/var/run/secrets/token' },
+      },
+    });
+    expect(fromFile.azure?.credentials).toEqual({
+      type: 'federated',
+      audience: 'api://AzureADTokenExchange',
+      tokenFile: '/var/run/secrets/token',
+    });
+    expect(() =>
+      scanConfigSchema().parse({
+        azure: { subscriptions: 'all', ...ids, credentials: { type: 'federated', file: 'x' } },
+      }),
+    ).toThrow();
+  });
+
+  it('accepts GCP federation from an audience, with STS and IAM credentials endpoints', () => {
+    const audience =
+      '//iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/aws/providers/lambda';
+    const config = scanConfigSchema().parse({
+      gcp: {
+        projects: ['shop-prod'],
+        credentials: {
+          type: 'workload-identity-federation',
+          audience,
+          serviceAccount: 'pci-posture@shop-sec.iam.gserviceaccount.com',
+        },
+        endpoints: { sts: 'http://127.0.0.1:8080', iamCredentials: 'http://127.0.0.1:8080' },
+      },
+    });
+    expect(config.gcp?.credentials).toMatchObject({ audience });
+    expect(config.gcp?.endpoints.sts).toBe('http://127.0.0.1:8080');
+    for (const credentials of [
+      { type: 'workload-identity-federation', audience: 'projects/1/pools/x' },
+      { type: 'workload-identity-federation', audience, configFile: 'wif.json' },
+      { type: 'workload-identity-federation', audience, serviceAccount: 'not-an-email' },
+    ]) {
+      expect(
+        scanConfigSchema().safeParse({ gcp: { projects: ['shop-prod'], credentials } }).success,
+      ).toBe(false);
+    }
   });
 });
 
@@ -120,6 +177,19 @@ describe('the shipped example and JSON Schema', () => {
         gcp: {
           projects: ['shop-prod'],
           credentials: { type: 'service-account-key', file: 'k.json', secretArn: 'x' },
+        },
+      }),
+    ).toBe(false);
+    expect(
+      validate({
+        gcp: {
+          projects: ['shop-prod'],
+          credentials: {
+            type: 'workload-identity-federation',
+            configFile: 'wif.json',
+            audience:
+              '//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/p/providers/q',
+          },
         },
       }),
     ).toBe(false);

@@ -1,0 +1,249 @@
+/**
+ * The Microsoft Entra credential the Azure collector reads ARM with, from the config's
+ * `azure.credentials`, through @azure/identity:
+ *
+ * - `federated`: a client assertion (workload identity federation). The assertion is the AWS
+ *   identity of the running role: STS `GetWebIdentityToken` (AWS IAM outbound identity
+ *   federation) for the configured audience, or the contents of `tokenFile`.
+ * - `certificate`: the app registration's certificate and private key (PEM), from Secrets
+ *   Manager or a file.
+ * - `secret`: a client secret, from Secrets Manager or an environment variable.
+ *
+ * The secret material is read on first use (a scan that reads nothing from Azure reads no
+ * secret) and once. Errors name where it came from, never its value: every value read, and
+ * every assertion made, is also scrubbed from the error text the collector records.
+ */
+import { readFile } from 'node:fs/promises';
+import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth';
+import {
+  ClientAssertionCredential,
+  ClientCertificateCredential,
+  ClientSecretCredential,
+} from '@azure/identity';
+import type { AzureTargets } from '../../config/scan-config.ts';
+import type { RuntimeSettings } from '../runtime.ts';
+import type { ReadSecret } from '../secrets.ts';
+
+/** What the credential needs from outside; tests inject each. */
+export interface AzureCredentialDeps {
+  /** Reads a Secrets Manager secret by ARN (certificate PEM, client secret). */
+  readSecret?: ReadSecret;
+  /** The AWS web identity token for an audience; default: STS GetWebIdentityToken. */
+  webIdentityToken?: (audience: string) => Promise<string>;
+  /** A PEM CA bundle trusted for the authority host (tests). */
+  tlsCa?: string;
+  /** Where `secret.env` is read; default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The credential's secret material could not be read; names the source, never a value. */
+export class AzureCredentialUnavailable extends Error {
+  override readonly name = 'AzureCredentialUnavailable';
+}
+
+/** Entra authority hosts whose instance metadata MSAL knows: instance discovery stays on. */
+const MICROSOFT_AUTHORITY_HOSTS = new Set([
+  'login.microsoftonline.com',
+  'login.microsoft.com',
+  'login.windows.net',
+  'login.microsoftonline.us',
+  'login.usgovcloudapi.net',
+  'login-us.microsoftonline.com',
+  'login.chinacloudapi.cn',
+  'login.partner.microsoftonline.cn',
+]);
+
+/** STS GetWebIdentityToken lifetime: long enough for one token exchange, the minimum worth it. */
+const WEB_IDENTITY_TOKEN_SECONDS = 300;
+
+/** How long one assertion is handed to MSAL again (well within its 5-minute lifetime). */
+const ASSERTION_REUSE_MS = 60_000;
+
+/**
+ * True when MSAL's instance discovery must be turned off for an authority host: any host that is
+ * not one of Microsoft's public or sovereign Entra hosts (Azure Stack, test servers), where
+ * discovery would ask login.microsoftonline.com about a host it does not know.
+ *
+ * @example needsInstanceDiscoveryOff('https://127.0.0.1:8443') // true
+ */
+export function needsInstanceDiscoveryOff(authorityHost: string): boolean {
+  return !MICROSOFT_AUTHORITY_HOSTS.has(new URL(authorityHost).hostname.toLowerCase());
+}
+
+/**
+ * A web identity token of the running AWS role for `audience`, from STS GetWebIdentityToken
+ * (RS256, which Entra accepts; 5 minutes). The role needs `sts:GetWebIdentityToken`, and the
+ * account must have outbound identity federation enabled.
+ *
+ * @example const jwt = await stsWebIdentityToken('api://AzureADTokenExchange', 3);
+ */
+export async function stsWebIdentityToken(audience: string, maxAttempts: number): Promise<string> {
+  const { GetWebIdentityTokenCommand, STSClient } = await import('@aws-sdk/client-sts');
+  const sts = new STSClient({ maxAttempts });
+  try {
+    const out = await sts.send(
+      new GetWebIdentityTokenCommand({
+        Audience: [audience],
+        SigningAlgorithm: 'RS256',
+        DurationSeconds: WEB_IDENTITY_TOKEN_SECONDS,
+      }),
+    );
+    if (!out.WebIdentityToken) {
+      throw new AzureCredentialUnavailable('sts:GetWebIdentityToken answered without a token');
+    }
+    return out.WebIdentityToken;
+  } catch (cause) {
+    if (cause instanceof AzureCredentialUnavailable) throw cause;
+    const name = cause instanceof Error ? cause.name : 'Error';
+    throw new AzureCredentialUnavailable(
+      `the AWS web identity token for ${audience} could not be made (sts:GetWebIdentityToken: ${name})`,
+      { cause },
+    );
+  } finally {
+    sts.destroy();
+  }
+}
+
+/** A token credential that also knows the secret values it has seen, to scrub them from text. */
+export interface AzureCredential extends TokenCredential {
+  /** Replaces every secret value this credential has read or made in `text`. */
+  scrub(text: string): string;
+}
+
+/**
+ * The credential of the config's `azure` section. Secret material is read on the first token
+ * request, once; a failure to read it is remembered (every later request fails the same way,
+ * without reading again).
+ *
+ * @example
+ * const credential = azureCredential(config.azure, settings, { readSecret });
+ * const token = await credential.getToken('https://management.azure.com/.default');
+ */
+export function azureCredential(
+  targets: Pick<AzureTargets, 'tenantId' | 'clientId' | 'credentials' | 'cloud'>,
+  settings: Pick<RuntimeSettings, 'maxAttempts'>,
+  deps: AzureCredentialDeps = {},
+): AzureCredential {
+  const secrets = new Set<string>();
+  const remember = (value: string) => {
+    const v = value.trim();
+    if (v.length >= 8) secrets.add(v);
+    // A PEM's base64 lines are secret one by one too (a message could quote one).
+    for (const line of v.split('\n')) if (line.trim().length >= 16) secrets.add(line.trim());
+    return value;
+  };
+  const options = {
+    authorityHost: targets.cloud.authorityHost,
+    ...(needsInstanceDiscoveryOff(targets.cloud.authorityHost)
+      ? { disableInstanceDiscovery: true }
+      : {}),
+    ...(deps.tlsCa ? { tlsOptions: { ca: deps.tlsCa } } : {}),
+    retryOptions: { maxRetries: Math.max(0, settings.maxAttempts - 1) },
+  };
+  const readStored = async (arn: string, what: string) => {
+    if (!deps.readSecret) {
+      throw new AzureCredentialUnavailable(
+        `the ${what} is in Secrets Manager (${arn}) but no secret reader was given`,
+      );
+    }
+    return remember(await deps.readSecret(arn));
+  };
+
+  const make = async (): Promise<TokenCredential> => {
+    const { tenantId, clientId } = targets;
+    const c = targets.credentials;
+    if (c.type === 'secret') {
+      let secret: string;
+      if (c.secretArn) secret = await readStored(c.secretArn, 'client secret');
+      else {
+        const value = (deps.env ?? process.env)[c.env ?? ''];
+        if (!value) {
+          throw new AzureCredentialUnavailable(
+            `the client secret's environment variable ${c.env} is not set`,
+          );
+        }
+        secret = remember(value);
+      }
+      return new ClientSecretCredential(tenantId, clientId, secret.trim(), options);
+    }
+    if (c.type === 'certificate') {
+      let pem: string;
+      if (c.secretArn) pem = await readStored(c.secretArn, 'certificate');
+      else {
+        try {
+          pem = remember(await readFile(c.file ?? '', 'utf8'));
+        } catch (cause) {
+          throw new AzureCredentialUnavailable(
+            `the certificate file ${c.file} could not be read (${(cause as NodeJS.ErrnoException).code ?? 'error'})`,
+            { cause },
+          );
+        }
+      }
+      if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem) || !pem.includes('CERTIFICATE-----')) {
+        throw new AzureCredentialUnavailable(
+          `the certificate ${c.secretArn ?? c.file} must be PEM holding the certificate and its unencrypted private key`,
+        );
+      }
+      return new ClientCertificateCredential(tenantId, clientId, { certificate: pem }, options);
+    }
+    const audience = c.audience;
+    // MSAL asks for the assertion more than once per token request: one made within the last
+    // minute is reused (an STS token is good for 5 minutes), so STS is called once per token.
+    let made: { at: number; token: Promise<string> } | undefined;
+    const assertion = () => {
+      if (!made || Date.now() - made.at > ASSERTION_REUSE_MS) {
+        const token = newAssertion();
+        made = { at: Date.now(), token };
+        token.catch(() => {
+          made = undefined;
+        });
+      }
+      return made.token;
+    };
+    const newAssertion = async () => {
+      let token: string;
+      if (c.tokenFile) {
+        try {
+          token = (await readFile(c.tokenFile, 'utf8')).trim();
+        } catch (cause) {
+          throw new AzureCredentialUnavailable(
+            `the federated token file ${c.tokenFile} could not be read (${(cause as NodeJS.ErrnoException).code ?? 'error'})`,
+            { cause },
+          );
+        }
+      } else if (deps.webIdentityToken) token = await deps.webIdentityToken(audience);
+      else token = await stsWebIdentityToken(audience, settings.maxAttempts);
+      return remember(token);
+    };
+    return new ClientAssertionCredential(tenantId, clientId, assertion, options);
+  };
+
+  let inner: Promise<TokenCredential> | undefined;
+  // Requests for the same scope while one is in flight share it: the clients of a scan start
+  // together, and each would otherwise ask Entra for a token (MSAL caches only once one is back).
+  const inFlight = new Map<string, Promise<AccessToken | null>>();
+  const request = async (scopes: string | string[], opts?: GetTokenOptions) => {
+    inner ??= make();
+    // Not the caller's abort signal: the request is shared (the caller's wait still ends on it).
+    const { abortSignal: _, ...shared } = opts ?? {};
+    const token = await (await inner).getToken(scopes, shared);
+    if (token) remember(token.token);
+    return token;
+  };
+  return {
+    getToken(scopes: string | string[], opts?: GetTokenOptions): Promise<AccessToken | null> {
+      const key = [scopes].flat().join(' ');
+      let pending = inFlight.get(key);
+      if (!pending) {
+        pending = request(scopes, opts).finally(() => inFlight.delete(key));
+        inFlight.set(key, pending);
+      }
+      return pending;
+    },
+    scrub(text: string): string {
+      let out = text;
+      for (const s of secrets) out = out.split(s).join('[REDACTED]');
+      return out;
+    },
+  };
+}
