@@ -57,6 +57,12 @@ import {
 } from '../functions/pipeline/contract.ts';
 import { bundlingOptions, LOCK_FILE, REPO_ROOT } from './bundling.ts';
 import { dataKeyPolicy, operationsKeyPolicy, signingKeyPolicy } from './keys.ts';
+import {
+  azureDiscovers,
+  checkLambdaCredentials,
+  cloudCredentialPermissions,
+  gcpDiscovers,
+} from './cloud-credentials.ts';
 import { attachPolicy, type Permission } from './least-privilege.ts';
 import { memberPermissions } from './member-permissions.ts';
 import { PropsError } from './props-error.ts';
@@ -248,6 +254,7 @@ function checkConfig(config: object): { config: ScanConfig; configJson: string }
       `keep it under ${MAX_CONFIG_BYTES} bytes: it travels in a Lambda environment variable (4 KB for all of them); list fewer accounts (accounts: organization with excludeAccounts) or move long waiver lists out`,
     );
   }
+  checkLambdaCredentials(parsed);
   return { config: parsed, configJson };
 }
 
@@ -351,6 +358,10 @@ const OUTSIDE_VPC: Record<keyof typeof HANDLER_ENTRIES, string> = {
   plan: 'only calls AWS APIs (STS, Organizations, S3) over TLS and never a cluster endpoint, so it stays outside the VPC even when one is given.',
   collectAws:
     'runs outside a VPC because no vpc prop was given: it reads public EKS, IAM and STS endpoints over TLS only; give vpc to reach private cluster endpoints.',
+  collectGcp:
+    'runs outside a VPC because no vpc prop was given: it reads the public GKE, Resource Manager and Google STS endpoints over TLS only.',
+  collectAzure:
+    'runs outside a VPC because no vpc prop was given: it reads the public Azure Resource Manager and Entra ID endpoints (and AWS STS) over TLS only.',
   report:
     'runs outside a VPC because no vpc prop was given: it calls S3, KMS and SNS over TLS only; with vpc it runs beside the collect function.',
   publishKey:
@@ -369,8 +380,18 @@ class StagedUnitsReader extends sfn.S3JsonItemReader {
   }
 }
 
-/** The functions of the workflow, by their `HANDLER_ENTRIES` name. */
-export type PipelineFunctions = Record<keyof typeof HANDLER_ENTRIES, NodejsFunction>;
+/** The functions deployed only when the config has their provider's section. */
+type OptionalFunction = 'collectGcp' | 'collectAzure';
+
+/**
+ * The functions of the workflow, by their `HANDLER_ENTRIES` name; the GCP and Azure collect
+ * functions exist only when the config has a `gcp` or `azure` section.
+ */
+export type PipelineFunctions = Record<
+  Exclude<keyof typeof HANDLER_ENTRIES, OptionalFunction>,
+  NodejsFunction
+> &
+  Partial<Record<OptionalFunction, NodejsFunction>>;
 
 /**
  * pci-posture deployed: a nightly, signed PCI DSS posture report of the configured estate,
@@ -406,7 +427,11 @@ export class PciPostureChecker extends Construct {
   /** The Lambda functions. */
   readonly functions: PipelineFunctions;
   /** The roles: one per function, the workflow's and the scheduler's. */
-  readonly roles: Record<keyof typeof HANDLER_ENTRIES | 'workflow' | 'scheduler', iam.Role>;
+  readonly roles: Record<
+    Exclude<keyof typeof HANDLER_ENTRIES, OptionalFunction> | 'workflow' | 'scheduler',
+    iam.Role
+  > &
+    Partial<Record<OptionalFunction, iam.Role>>;
   /** The signing key's public key, PEM (an attribute of the publishing custom resource). */
   readonly signingPublicKeyPem: string;
   /** `sha256:<hex>` of the public key's DER form. */
@@ -437,11 +462,10 @@ export class PciPostureChecker extends Construct {
         `objectLockMode is GOVERNANCE: a user with s3:BypassGovernanceRetention can delete or overwrite archived reports within their ${s.retentionDays}-day retention. Use it for trial stacks only; PCI DSS 10.5.1 archives need COMPLIANCE.`,
       );
     }
-    const unsupported = (['gcp', 'azure'] as const).filter((p) => s.config[p]);
-    if (unsupported.length > 0 || s.config.kubernetes.clusters.length > 0) {
+    if (s.config.kubernetes.clusters.length > 0) {
       Annotations.of(this).addWarningV2(
         'pci-posture:noCollector',
-        `the deployed workflow collects AWS only: the units of ${[...unsupported, ...(s.config.kubernetes.clusters.length ? ['kubernetes.clusters'] : [])].join(', ')} are recorded as collection errors (NoCollector) and their checks reported as ERROR`,
+        'this version reads no Kubernetes API yet: the kubernetes.clusters of the config are recorded as collection errors and their checks reported as ERROR',
       );
     }
 
@@ -472,6 +496,12 @@ export class PciPostureChecker extends Construct {
       'collect function: reads AWS accounts (assumes the member read-only role)',
       s.collectRoleName,
     );
+    const gcpRole = s.config.gcp
+      ? lambdaRole('CollectGcpRole', 'collect function: reads GCP projects (workload identity)')
+      : undefined;
+    const azureRole = s.config.azure
+      ? lambdaRole('CollectAzureRole', 'collect function: reads Azure subscriptions (federated)')
+      : undefined;
     const reportRole = lambdaRole('ReportRole', 'report function: the only signer of reports');
     const publishKeyRole = lambdaRole('PublishKeyRole', 'publish-key custom resource');
     this.signingKey = new kms.Key(this, 'SigningKey', {
@@ -689,6 +719,28 @@ export class PciPostureChecker extends Construct {
       'pci-posture collect (AWS): reads one account into an inventory shard',
       true,
     );
+    const collectGcp = gcpRole
+      ? fn(
+          'collectGcp',
+          gcpRole,
+          1024,
+          Duration.minutes(15),
+          stagingEnv,
+          'pci-posture collect (GCP): reads one project into an inventory shard',
+          true,
+        )
+      : undefined;
+    const collectAzure = azureRole
+      ? fn(
+          'collectAzure',
+          azureRole,
+          1024,
+          Duration.minutes(15),
+          stagingEnv,
+          'pci-posture collect (Azure): reads one subscription into an inventory shard',
+          true,
+        )
+      : undefined;
     const report = fn(
       'report',
       reportRole,
@@ -716,6 +768,8 @@ export class PciPostureChecker extends Construct {
     this.functions = {
       plan: plan.f,
       collectAws: collect.f,
+      ...(collectGcp ? { collectGcp: collectGcp.f } : {}),
+      ...(collectAzure ? { collectAzure: collectAzure.f } : {}),
       report: report.f,
       publishKey: publishKey.f,
     };
@@ -764,6 +818,7 @@ export class PciPostureChecker extends Construct {
             },
           ]
         : []),
+      ...cloudCredentialPermissions(s.config, 'plan'),
       {
         actions: ['s3:PutObject'],
         resources: [staging.arnForObjects(runs.plan), staging.arnForObjects(runs.units)],
@@ -805,6 +860,36 @@ export class PciPostureChecker extends Construct {
         { actions: ['kms:GenerateDataKey'], resources: [this.operationsKey.keyArn] },
       ],
     );
+    const shardWrites = (fnId: string): Permission[] => [
+      {
+        actions: ['s3:PutObject'],
+        resources: [staging.arnForObjects(`${runs.shards}*`)],
+        wildcardReason: `The ${fnId} function writes runs/<runKey>/shards/<index>.json, one per scan unit; run key and index are known only at run time.`,
+      },
+      { actions: ['kms:GenerateDataKey'], resources: [this.operationsKey.keyArn] },
+    ];
+    const collectGcpPolicy =
+      collectGcp && gcpRole
+        ? attachPolicy(this, 'CollectGcpPolicy', gcpRole, 'pci-posture collect (GCP) function', [
+            ...basics(collectGcp.logGroup, 'collectGcp', true),
+            ...cloudCredentialPermissions(s.config, 'gcp'),
+            ...shardWrites('collectGcp'),
+          ])
+        : undefined;
+    const collectAzurePolicy =
+      collectAzure && azureRole
+        ? attachPolicy(
+            this,
+            'CollectAzurePolicy',
+            azureRole,
+            'pci-posture collect (Azure) function',
+            [
+              ...basics(collectAzure.logGroup, 'collectAzure', true),
+              ...cloudCredentialPermissions(s.config, 'azure'),
+              ...shardWrites('collectAzure'),
+            ],
+          )
+        : undefined;
     const reportPolicy = attachPolicy(
       this,
       'ReportPolicy',
@@ -883,6 +968,8 @@ export class PciPostureChecker extends Construct {
     // permissions when CloudFormation invokes it.
     plan.f.node.addDependency(planPolicy);
     collect.f.node.addDependency(collectPolicy);
+    if (collectGcp && collectGcpPolicy) collectGcp.f.node.addDependency(collectGcpPolicy);
+    if (collectAzure && collectAzurePolicy) collectAzure.f.node.addDependency(collectAzurePolicy);
     report.f.node.addDependency(reportPolicy);
     publishKey.f.node.addDependency(publishKeyPolicy);
 
@@ -920,9 +1007,14 @@ export class PciPostureChecker extends Construct {
         resources: [this.stagingBucket.arnForObjects('runs/*')],
         conditions: {
           StringNotEquals: {
-            'aws:PrincipalArn': [planRole, collectRole, reportRole, workflowRole].map(
-              (r) => r.roleArn,
-            ),
+            'aws:PrincipalArn': [
+              planRole,
+              collectRole,
+              ...(gcpRole ? [gcpRole] : []),
+              ...(azureRole ? [azureRole] : []),
+              reportRole,
+              workflowRole,
+            ].map((r) => r.roleArn),
           },
         },
       }),
@@ -941,7 +1033,13 @@ export class PciPostureChecker extends Construct {
       [
         {
           actions: ['lambda:InvokeFunction'],
-          resources: [plan.f.functionArn, collect.f.functionArn, report.f.functionArn],
+          resources: [
+            plan.f.functionArn,
+            collect.f.functionArn,
+            ...(collectGcp ? [collectGcp.f.functionArn] : []),
+            ...(collectAzure ? [collectAzure.f.functionArn] : []),
+            report.f.functionArn,
+          ],
         },
         {
           actions: ['s3:GetObject'],
@@ -1023,15 +1121,25 @@ export class PciPostureChecker extends Construct {
     });
     planStep.addRetry(lambdaRetry);
 
-    const aws_: CollectProvider = 'aws';
-    const collectStep = new tasks.LambdaInvoke(steps, 'CollectAws', {
-      comment: 'Collect one AWS account into runs/<runKey>/shards/<index>.json',
-      lambdaFunction: collect.f,
-      retryOnServiceExceptions: false,
-      resultPath: sfn.JsonPath.DISCARD,
-      outputPath: sfn.JsonPath.DISCARD,
+    // One collect state per deployed provider function, each retried and caught alike.
+    const collectSteps: [CollectProvider, tasks.LambdaInvoke][] = (
+      [
+        ['aws', 'CollectAws', 'one AWS account', collect.f],
+        ['gcp', 'CollectGcp', 'one GCP project', collectGcp?.f],
+        ['azure', 'CollectAzure', 'one Azure subscription', collectAzure?.f],
+      ] as const
+    ).flatMap(([provider, stateId, what, lambdaFunction]) => {
+      if (!lambdaFunction) return [];
+      const step = new tasks.LambdaInvoke(steps, stateId, {
+        comment: `Collect ${what} into runs/<runKey>/shards/<index>.json`,
+        lambdaFunction,
+        retryOnServiceExceptions: false,
+        resultPath: sfn.JsonPath.DISCARD,
+        outputPath: sfn.JsonPath.DISCARD,
+      });
+      step.addRetry(lambdaRetry);
+      return [[provider, step]];
     });
-    collectStep.addRetry(lambdaRetry);
     const failureRecord = (error: string | undefined, cause: string) => ({
       runKey: sfn.JsonPath.stringAt('$.runKey'),
       index: sfn.JsonPath.numberAt('$.index'),
@@ -1081,12 +1189,16 @@ export class PciPostureChecker extends Construct {
       backoffRate: 2,
       jitterStrategy: sfn.JitterType.FULL,
     });
-    collectStep.addCatch(collectFailed, { errors: [sfn.Errors.ALL], resultPath: '$.failure' });
+    for (const [, step] of collectSteps) {
+      step.addCatch(collectFailed, { errors: [sfn.Errors.ALL], resultPath: '$.failure' });
+    }
     collectFailed.next(writeFailure);
     noCollector.next(writeFailure);
-    const byProvider = new sfn.Choice(steps, 'WhichCollector')
-      .when(sfn.Condition.stringEquals('$.provider', aws_), collectStep)
-      .otherwise(noCollector);
+    const byProvider = new sfn.Choice(steps, 'WhichCollector');
+    for (const [provider, step] of collectSteps) {
+      byProvider.when(sfn.Condition.stringEquals('$.provider', provider), step);
+    }
+    byProvider.otherwise(noCollector);
 
     const itemSelector = {
       runKey: sfn.JsonPath.stringAt('$.plan.runKey'),
@@ -1313,6 +1425,8 @@ export class PciPostureChecker extends Construct {
     this.roles = {
       plan: planRole,
       collectAws: collectRole,
+      ...(gcpRole ? { collectGcp: gcpRole } : {}),
+      ...(azureRole ? { collectAzure: azureRole } : {}),
       report: reportRole,
       publishKey: publishKeyRole,
       workflow: workflowRole,
@@ -1336,6 +1450,28 @@ export class PciPostureChecker extends Construct {
     );
     output('StateMachineArn', this.stateMachine.stateMachineArn, 'Start an on-demand run here');
     output('TopicArn', this.topic.topicArn, 'Subscribe to reports and alarms');
+    // What GCP workload identity and Azure federated credentials trust (README: the setup).
+    if (gcpRole) {
+      output(
+        'CollectGcpRoleArn',
+        gcpRole.roleArn,
+        'The AWS role a GCP workload identity pool provider maps to the scanning service account',
+      );
+    }
+    if (azureRole) {
+      output(
+        'CollectAzureRoleArn',
+        azureRole.roleArn,
+        'The subject of the Azure federated credential (GetWebIdentityToken sub claim)',
+      );
+    }
+    if (gcpDiscovers(s.config) || azureDiscovers(s.config)) {
+      output(
+        'PlanRoleArn',
+        planRole.roleArn,
+        'The plan role lists GCP projects or Azure subscriptions: trust it too',
+      );
+    }
     output(
       'VerifyCommand',
       Fn.join('', [

@@ -8,6 +8,8 @@
  */
 import type { CollectionError, Provider, Scope } from '../../checks/types.ts';
 import type { AwsClientFactory, AwsClientOptions } from './aws/clients.ts';
+import type { AzureClientFactory } from './azure/clients.ts';
+import type { GcpClientFactory } from './gcp/clients.ts';
 import type { Collected, CollectRuntime } from './runtime.ts';
 import type { ReadSecret } from './secrets.ts';
 
@@ -47,6 +49,8 @@ export interface Collector<U extends ScanUnit = ScanUnit> {
 /** Clients to collect with instead of those made from the config (tests, tracing). */
 export interface CollectorClients {
   aws?: AwsClientFactory;
+  gcp?: GcpClientFactory;
+  azure?: AzureClientFactory;
   /** Options of the AWS clients made from the config (e.g. a tracing decorator). */
   awsOptions?: AwsClientOptions;
   /** Reads credentials stored in Secrets Manager; default: none (a secret ARN is an error). */

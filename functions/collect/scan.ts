@@ -258,8 +258,16 @@ export function assembleInventory(
   const errors = parts.flatMap((p) => p.errors);
   if (config.kubernetes.enabled) errors.push(...kubernetesPending(resources, errors));
   const seen = new Set<string>();
+  // The same object read in two scopes (an Azure role assignment inherited from a management
+  // group is listed by every subscription under it) is kept once, in its first scope in order,
+  // so that a run's inventory does not depend on which unit finished first.
   const unique = resources
-    .sort((a, b) => cmp(a.type, b.type) || cmp(a.id, b.id))
+    .sort(
+      (a, b) =>
+        cmp(a.type, b.type) ||
+        cmp(a.id, b.id) ||
+        cmp(JSON.stringify(a.scope), JSON.stringify(b.scope)),
+    )
     .filter((r) => {
       const key = `${r.type}\u0000${r.id}`;
       if (seen.has(key)) return false;

@@ -2,7 +2,7 @@
  * The AWS `collect` function: reads one account (one scan unit) and stages its inventory shard.
  * Its bundle carries only the AWS SDK clients the AWS collector uses.
  */
-import { awsCollectorFrom } from '../collect/aws/collector.ts';
+import { awsCollectorFrom } from '../collect/aws/from-config.ts';
 import { lazy } from '../lazy.ts';
 import { createCollectHandler } from './collect.ts';
 import { collectingDeps } from './collecting-deps.ts';

@@ -33,7 +33,17 @@ export const ENV = {
 } as const;
 
 /** The provider a collect function serves; one function (and one bundle) per provider. */
-export type CollectProvider = 'aws';
+export type CollectProvider = 'aws' | 'gcp' | 'azure';
+
+/**
+ * The collect function of each provider, by its `HANDLER_ENTRIES` name. The construct deploys
+ * the GCP and Azure functions only when the config has a `gcp` or `azure` section.
+ */
+export const COLLECT_FUNCTIONS = {
+  aws: 'collectAws',
+  gcp: 'collectGcp',
+  azure: 'collectAzure',
+} as const satisfies Record<CollectProvider, keyof typeof HANDLER_ENTRIES>;
 
 /** An on-demand run's input: a named assessment, optionally over a subset of checks and targets. */
 export interface RunRequest {
@@ -127,6 +137,8 @@ export const stagingKeys = (runKey: string) => ({
 export const HANDLER_ENTRIES = {
   plan: 'functions/handlers/plan.ts',
   collectAws: 'functions/handlers/collect-aws.ts',
+  collectGcp: 'functions/handlers/collect-gcp.ts',
+  collectAzure: 'functions/handlers/collect-azure.ts',
   report: 'functions/handlers/report.ts',
   publishKey: 'functions/handlers/publish-key.ts',
 } as const;

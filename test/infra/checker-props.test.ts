@@ -82,6 +82,64 @@ describe('refused props', () => {
       'objectLockMode',
       ['"LEGAL_HOLD"', "'COMPLIANCE'"],
     ],
+    [
+      'a GCP credential configuration file (no files in Lambda)',
+      {
+        config: {
+          gcp: {
+            projects: ['shop-prod'],
+            credentials: { type: 'workload-identity-federation', configFile: './wif.json' },
+          },
+        },
+      },
+      'config.gcp.credentials.configFile',
+      ['"./wif.json"', 'give audience'],
+    ],
+    [
+      'GCP federation without an audience (no Application Default Credentials in Lambda)',
+      { config: { gcp: { projects: ['shop-prod'] } } },
+      'config.gcp.credentials.audience',
+      ['workloadIdentityPools', 'Application Default Credentials'],
+    ],
+    [
+      'a GCP service-account key file',
+      {
+        config: {
+          gcp: {
+            projects: ['shop-prod'],
+            credentials: { type: 'service-account-key', file: 'key.json' },
+          },
+        },
+      },
+      'config.gcp.credentials.file',
+      ['"key.json"', 'secretArn', 'workload-identity-federation'],
+    ],
+    ...(
+      [
+        ['an Azure token file', { type: 'federated', tokenFile: '/var/run/token' }, 'tokenFile'],
+        ['an Azure certificate file', { type: 'certificate', file: 'app.pem' }, 'file'],
+        ['an Azure secret in the environment', { type: 'secret', env: 'AZURE_SECRET' }, 'env'],
+      ] as const
+    ).map(
+      ([what, credentials, key]): [string, Partial<PciPostureCheckerProps>, string, string[]] => [
+        what,
+        {
+          config: {
+            azure: {
+              subscriptions: ['00000000-0000-0000-0000-000000000001'],
+              tenantId: '00000000-0000-0000-0000-00000000000a',
+              clientId: '00000000-0000-0000-0000-00000000000b',
+              credentials,
+            },
+          },
+        },
+        `config.azure.credentials.${key}`,
+        [
+          JSON.stringify(credentials[key as keyof typeof credentials]),
+          key === 'tokenFile' ? 'GetWebIdentityToken' : 'secretArn',
+        ],
+      ],
+    ),
     ['no concurrency', { maxConcurrency: 0 }, 'maxConcurrency', ['got 0', 'from 1 to 1000']],
     [
       'too much concurrency',
@@ -249,7 +307,7 @@ describe('accepted props', () => {
     expect([...collect].filter((a) => a.startsWith('eks:') || a.startsWith('iam:'))).toEqual([]);
     Annotations.fromStack(stack).hasWarning(
       '/Test/Checker',
-      Match.stringLikeRegexp('collects AWS only.*kubernetes.clusters'),
+      Match.stringLikeRegexp('no Kubernetes API yet.*kubernetes.clusters'),
     );
   });
 

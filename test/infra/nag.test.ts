@@ -15,6 +15,7 @@ import { PropsError } from '../../infra/props-error.ts';
 import { cdkJsonContext, NO_BUNDLING, TEST_ENV } from './helpers.ts';
 
 const ORG_FILE = 'test/infra/fixtures/organization.yaml';
+const MULTICLOUD_FILE = 'test/infra/fixtures/multicloud.yaml';
 
 function app(context: Record<string, unknown> = {}): PciPostureApp {
   return createApp({ context: { ...cdkJsonContext(), ...NO_BUNDLING, ...context } });
@@ -50,6 +51,7 @@ describe.each([
       scheduleTimeZone: 'Europe/Paris',
     },
   ],
+  ['a GCP and Azure configuration (federation, discovery)', { config: MULTICLOUD_FILE }],
 ])('the app with %s', (_what, context) => {
   const built = app(context);
 
@@ -80,17 +82,21 @@ describe.each([
 });
 
 describe('acknowledgements', () => {
-  it('are each still needed: without them, each one is a finding on its construct', () => {
-    const acks = acknowledgements(app({ config: ORG_FILE }).app);
-    vi.spyOn(Validations.prototype, 'acknowledge').mockImplementation(() => {});
-    const raw = nagFindings(app({ config: ORG_FILE }).app);
-    for (const a of acks) {
-      const hit = raw.some(
-        (f) => f.rule === a.rule && f.paths.some((p) => p === a.path || p.startsWith(`${a.path}/`)),
-      );
-      expect(hit, `${a.rule} on ${a.path}`).toBe(true);
-    }
-  });
+  it.each([ORG_FILE, MULTICLOUD_FILE])(
+    'are each still needed with %s: without them, each one is a finding on its construct',
+    (config) => {
+      const acks = acknowledgements(app({ config }).app);
+      vi.spyOn(Validations.prototype, 'acknowledge').mockImplementation(() => {});
+      const raw = nagFindings(app({ config }).app);
+      for (const a of acks) {
+        const hit = raw.some(
+          (f) =>
+            f.rule === a.rule && f.paths.some((p) => p === a.path || p.startsWith(`${a.path}/`)),
+        );
+        expect(hit, `${a.rule} on ${a.path}`).toBe(true);
+      }
+    },
+  );
 
   it('cover a checker in a VPC too (ENI permissions, functions left outside)', () => {
     const { app: a, checker } = vpcApp();

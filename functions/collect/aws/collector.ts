@@ -14,7 +14,7 @@ import type { Collector, CollectorClients } from '../collector.ts';
 import { AWS_EKS_TYPES, AWS_IAM_TYPES, AWS_TYPES } from '../resource-types.ts';
 import { type Collected, type CollectRuntime, collectionError, readPages } from '../runtime.ts';
 import { runtimeSettings } from '../scan.ts';
-import { type AwsClientFactory, type AwsClientParams, awsClientFactory } from './clients.ts';
+import type { AwsClientFactory, AwsClientParams } from './clients.ts';
 import { collectEksRegion } from './eks.ts';
 import { collectIam } from './iam.ts';
 
@@ -246,20 +246,4 @@ export function awsCollector(
     types: AWS_TYPES,
     scope: (unit) => ({ account: unit.account }),
   };
-}
-
-/**
- * The AWS collector of a config, or `undefined` when the config has no `aws` section.
- *
- * @example const aws = awsCollectorFrom(config, { aws: factoryPointingAtMoto });
- */
-export function awsCollectorFrom(
-  config: ScanConfig,
-  clients: CollectorClients = {},
-): Collector | undefined {
-  if (!config.aws) return undefined;
-  const factory =
-    clients.aws ?? awsClientFactory(config.aws, runtimeSettings(config), clients.awsOptions);
-  const reportWaitMs = config.collection.credentialReportWaitSeconds * 1000;
-  return awsCollector(config.aws, factory, reportWaitMs) as Collector;
 }

@@ -1,0 +1,124 @@
+/**
+ * What the GCP and Azure collectors need from AWS to get their credentials, as IAM permissions,
+ * and which credential sources can work in Lambda at all. Federation needs no stored secret: GCP
+ * workload identity signs an STS GetCallerIdentity request with the function's own role (no IAM
+ * permission needed), and Azure federation exchanges an AWS-issued token (STS
+ * GetWebIdentityToken, limited to the configured audience and 5 minutes). A secret is read by its
+ * ARN only.
+ */
+import type { ScanConfig } from '../functions/config/scan-config.ts';
+import type { Permission } from './least-privilege.ts';
+import { PropsError } from './props-error.ts';
+
+/** The longest AWS web identity token the Azure collector asks for, in seconds. */
+export const WEB_IDENTITY_TOKEN_SECONDS = 300;
+
+/**
+ * Whether the plan function lists GCP projects (a folder or the organization), and so needs the
+ * GCP credentials too.
+ *
+ * @example gcpDiscovers({ gcp: { projects: { folder: 'folders/1' } } } as ScanConfig) // true
+ */
+export function gcpDiscovers(config: ScanConfig): boolean {
+  return config.gcp !== undefined && !Array.isArray(config.gcp.projects);
+}
+
+/**
+ * Whether the plan function lists Azure subscriptions (`subscriptions: all`).
+ *
+ * @example azureDiscovers({ azure: { subscriptions: 'all' } } as ScanConfig) // true
+ */
+export function azureDiscovers(config: ScanConfig): boolean {
+  return config.azure?.subscriptions === 'all';
+}
+
+/**
+ * Refuses credential sources a Lambda function cannot use (a local file, an environment variable
+ * the construct does not set, Application Default Credentials), naming the prop and the fix.
+ *
+ * @example checkLambdaCredentials(parsedConfig) // throws PropsError for gcp.credentials.file
+ */
+export function checkLambdaCredentials(config: ScanConfig): void {
+  const gcp = config.gcp?.credentials;
+  if (gcp?.type === 'workload-identity-federation') {
+    if (gcp.configFile !== undefined) {
+      throw new PropsError(
+        'config.gcp.credentials.configFile',
+        gcp.configFile,
+        'a Lambda function has no such file: give audience (//iam.googleapis.com/projects/<number>/locations/global/workloadIdentityPools/<pool>/providers/<provider>) and serviceAccount instead',
+      );
+    }
+    if (gcp.audience === undefined) {
+      throw new PropsError(
+        'config.gcp.credentials.audience',
+        undefined,
+        'give the workload identity pool provider that trusts the collect role (//iam.googleapis.com/projects/<number>/locations/global/workloadIdentityPools/<pool>/providers/<provider>); Application Default Credentials do not exist in Lambda',
+      );
+    }
+  }
+  if (gcp?.type === 'service-account-key' && gcp.file !== undefined) {
+    throw new PropsError(
+      'config.gcp.credentials.file',
+      gcp.file,
+      'a Lambda function has no such file: store the key in Secrets Manager and give secretArn, or use workload-identity-federation (no key at all)',
+    );
+  }
+  const azure = config.azure?.credentials;
+  if (azure?.type === 'federated' && azure.tokenFile !== undefined) {
+    throw new PropsError(
+      'config.azure.credentials.tokenFile',
+      azure.tokenFile,
+      'a Lambda function has no such file: leave tokenFile out, and the function exchanges an AWS STS GetWebIdentityToken of its own role',
+    );
+  }
+  if (azure?.type === 'certificate' && azure.file !== undefined) {
+    throw new PropsError(
+      'config.azure.credentials.file',
+      azure.file,
+      'a Lambda function has no such file: store the PEM in Secrets Manager and give secretArn, or use federated (no secret at all)',
+    );
+  }
+  if (azure?.type === 'secret' && azure.env !== undefined) {
+    throw new PropsError(
+      'config.azure.credentials.env',
+      azure.env,
+      'the construct sets no such environment variable: store the client secret in Secrets Manager and give secretArn, or use federated (no secret at all)',
+    );
+  }
+}
+
+/**
+ * The permissions a function needs to get the GCP or Azure credentials: `gcp` and `azure` are
+ * the collect functions; `plan` gets each provider's when it discovers that provider's scopes.
+ *
+ * @example attachPolicy(this, 'CollectAzurePolicy', role, 'collect (Azure)', [...cloudCredentialPermissions(config, 'azure')]);
+ */
+export function cloudCredentialPermissions(
+  config: ScanConfig,
+  who: 'plan' | 'gcp' | 'azure',
+): Permission[] {
+  const permissions: Permission[] = [];
+  const gcp = config.gcp?.credentials;
+  if (gcp && (who === 'gcp' || (who === 'plan' && gcpDiscovers(config)))) {
+    if (gcp.type === 'service-account-key' && gcp.secretArn) {
+      permissions.push({ actions: ['secretsmanager:GetSecretValue'], resources: [gcp.secretArn] });
+    }
+  }
+  const azure = config.azure?.credentials;
+  if (azure && (who === 'azure' || (who === 'plan' && azureDiscovers(config)))) {
+    if (azure.type === 'federated') {
+      permissions.push({
+        actions: ['sts:GetWebIdentityToken'],
+        resources: ['*'],
+        conditions: {
+          'ForAllValues:StringEquals': { 'sts:IdentityTokenAudience': [azure.audience] },
+          NumericLessThanEquals: { 'sts:DurationSeconds': WEB_IDENTITY_TOKEN_SECONDS },
+        },
+        wildcardReason: `sts:GetWebIdentityToken supports no resource-level permissions; the conditions limit the token to the audience ${azure.audience} and ${WEB_IDENTITY_TOKEN_SECONDS} s, and its subject is this role.`,
+      });
+    } else if (azure.secretArn) {
+      permissions.push({ actions: ['secretsmanager:GetSecretValue'], resources: [azure.secretArn] });
+    }
+  }
+  return permissions;
+}
