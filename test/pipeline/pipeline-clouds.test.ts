@@ -1,0 +1,314 @@
+/**
+ * The deployed pipeline over AWS, GCP and Azure in-process: the plan, collect and report handlers
+ * the construct deploys, each collect function with its own provider's collector only (as its
+ * bundle), invoked as the workflow's Choice routes each unit; moto for S3, KMS and Secrets
+ * Manager; the local GCP and Azure servers for the clouds. GCP is read keyless (workload identity
+ * federation from the AWS credentials of the environment), Azure with a client secret read from
+ * Secrets Manager by ARN, over https with a test CA added to the process's default CAs (as a
+ * trusted CA would be). A GCP unit whose function failed and an Azure subscription that denies
+ * its role assignments become ERROR for exactly their scope; every other finding stands.
+ */
+import { getCACertificates, setDefaultCACertificates } from 'node:tls';
+import { CreateBucketCommand, GetObjectCommand } from '@aws-sdk/client-s3';
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { KmsSigner } from '../../functions/archive/kms-signer.ts';
+import { allCollectors } from '../../functions/collect/all-collectors.ts';
+import { awsCollectorFrom } from '../../functions/collect/aws/from-config.ts';
+import { azureCollectorFrom } from '../../functions/collect/azure/from-config.ts';
+import type { Collector, CollectorClients } from '../../functions/collect/collector.ts';
+import { gcpCollectorFrom } from '../../functions/collect/gcp/from-config.ts';
+import { runtimeSettings } from '../../functions/collect/scan.ts';
+import { secretsManagerReader } from '../../functions/collect/secrets.ts';
+import { createCollectHandler } from '../../functions/handlers/collect.ts';
+import { type Observability, observability } from '../../functions/handlers/observability.ts';
+import { createPlanHandler } from '../../functions/handlers/plan.ts';
+import { createReportHandler } from '../../functions/handlers/report.ts';
+import {
+  type CollectProvider,
+  ENV,
+  type ReportResult,
+  stagingKeys,
+  type UnitItem,
+} from '../../functions/pipeline/contract.ts';
+import { configFromEnv } from '../../functions/pipeline/request.ts';
+import { StagingStore } from '../../functions/pipeline/staging.ts';
+import type { Report } from '../../functions/report/report.ts';
+import {
+  type AzureServer,
+  fixtureEstate as azureFixtureEstate,
+  startAzureServer,
+} from '../helpers/azure-server.ts';
+import {
+  type GcpServer,
+  fixtureEstate as gcpFixtureEstate,
+  startGcpServer,
+} from '../helpers/gcp-server.ts';
+import {
+  createLockedBucket,
+  createSigningKey,
+  FAKE_CREDENTIALS,
+  motoClients,
+} from '../helpers/moto.ts';
+import { inAccount, motoCollectorClients, motoEndpoints } from '../helpers/moto-estate.ts';
+
+const ACCOUNT = '300000000004';
+const ARCHIVE = 'pipeline-archive-300000000004';
+const STAGING = 'pipeline-staging-300000000004';
+const AUDIENCE =
+  '//iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/pci-posture/providers/aws-scanner';
+const SERVICE_ACCOUNT = 'pci-posture-reader@shop-sec.iam.gserviceaccount.com';
+const CLIENT_ID = '0f6d8a55-31f1-4c2b-9a5a-1b2c3d4e5f60';
+const CLIENT_SECRET = 'pipeline-client-secret-9Z~not-a-real-one';
+const SUB_DENIED = '72ac930a-f34e-42d8-b06d-dc2a9e12ed71';
+/** The AWS credentials of "the Lambda's role", as Lambda puts them in the environment. */
+const LAMBDA_ENV = {
+  AWS_ACCESS_KEY_ID: 'ASIAPIPELINEFAKE0001',
+  AWS_SECRET_ACCESS_KEY: 'pipeline-fake-secret-access-key',
+  AWS_SESSION_TOKEN: 'pipeline-fake-session-token',
+  AWS_REGION: 'eu-west-1',
+};
+
+const { s3, kms } = motoClients(ACCOUNT);
+const secrets = inAccount(
+  new SecretsManagerClient({
+    endpoint: inject('motoEndpoint'),
+    region: 'eu-west-1',
+    credentials: FAKE_CREDENTIALS,
+  }),
+  ACCOUNT,
+);
+const staging = new StagingStore(s3, STAGING);
+
+let gcp: GcpServer;
+let azure: AzureServer;
+let result: ReportResult;
+let report: Report;
+let items: UnitItem[];
+let logged = '';
+const savedEnv: Record<string, string | undefined> = {};
+const savedCas = getCACertificates('default');
+
+function quiet(fn: string): Observability {
+  const obs = observability(fn);
+  obs.metrics.addMetric = () => obs.metrics;
+  obs.metrics.publishStoredMetrics = () => obs.metrics;
+  for (const level of ['info', 'warn', 'error'] as const) {
+    obs.logger[level] = ((...args: unknown[]) => {
+      logged += `${JSON.stringify(args)}\n`;
+    }) as never;
+  }
+  return obs;
+}
+
+beforeAll(async () => {
+  for (const [k, v] of Object.entries(LAMBDA_ENV)) {
+    savedEnv[k] = process.env[k];
+    process.env[k] = v;
+  }
+  gcp = await startGcpServer({
+    estate: gcpFixtureEstate(),
+    federation: { audience: AUDIENCE, serviceAccounts: [SERVICE_ACCOUNT] },
+  });
+  azure = await startAzureServer({
+    estate: azureFixtureEstate(),
+    credential: { clientId: CLIENT_ID, secret: CLIENT_SECRET },
+    faults: [
+      { subscription: SUB_DENIED, operation: 'RoleAssignments_ListForScope', kind: 'forbidden' },
+    ],
+  });
+  // As if the test CA were a trusted one: the Azure SDK and MSAL use Node's default CAs.
+  setDefaultCACertificates([...savedCas, azure.ca]);
+
+  await createLockedBucket(s3, ARCHIVE);
+  await s3.send(
+    new CreateBucketCommand({
+      Bucket: STAGING,
+      CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' },
+    }),
+  );
+  const keyId = await createSigningKey(kms);
+  const secretArn = (
+    await secrets.send(
+      new CreateSecretCommand({ Name: 'pci-posture/azure-app', SecretString: CLIENT_SECRET }),
+    )
+  ).ARN!;
+
+  // The construct puts the validated config in the environment; the handlers read it there.
+  const config = configFromEnv({
+    [ENV.config]: JSON.stringify({
+      aws: {
+        accounts: 'current',
+        regions: ['eu-west-1'],
+        endpoints: motoEndpoints(inject('motoEndpoint')),
+      },
+      gcp: {
+        projects: { organization: 'organizations/1' },
+        credentials: {
+          type: 'workload-identity-federation',
+          audience: AUDIENCE,
+          serviceAccount: SERVICE_ACCOUNT,
+        },
+        endpoints: {
+          container: gcp.url,
+          resourceManager: gcp.url,
+          sts: gcp.url,
+          iamCredentials: gcp.url,
+        },
+      },
+      azure: {
+        subscriptions: 'all',
+        tenantId: azure.tenantId,
+        clientId: CLIENT_ID,
+        credentials: { type: 'secret', secretArn },
+        cloud: { authorityHost: azure.url, resourceManager: azure.url },
+      },
+      kubernetes: { enabled: false },
+    }),
+  });
+  // What collectingDeps gives each function: secrets from Secrets Manager; moto for AWS.
+  const clients: CollectorClients = {
+    aws: motoCollectorClients(ACCOUNT)(config.aws!, runtimeSettings(config)),
+    readSecret: secretsManagerReader(() => secrets),
+  };
+  const only = (c: Collector | undefined) => (c ? [c] : []);
+  const plan = createPlanHandler(
+    () => ({ config, staging, collectors: allCollectors(config, clients) }),
+    quiet('plan'),
+  );
+  const collect: Record<CollectProvider, ReturnType<typeof createCollectHandler>> = {
+    aws: createCollectHandler(
+      () => ({ config, staging, collectors: only(awsCollectorFrom(config, clients)) }),
+      quiet('collect-aws'),
+    ),
+    gcp: createCollectHandler(
+      () => ({ config, staging, collectors: only(gcpCollectorFrom(config, clients)) }),
+      quiet('collect-gcp'),
+    ),
+    azure: createCollectHandler(
+      () => ({ config, staging, collectors: only(azureCollectorFrom(config, clients)) }),
+      quiet('collect-azure'),
+    ),
+  };
+  const signer = await KmsSigner.create(kms, keyId);
+  const reportHandler = createReportHandler(
+    () => ({
+      config,
+      staging,
+      archive: { client: s3, bucket: ARCHIVE },
+      signer: async () => signer,
+      verifyKeyId: signer.keyId,
+      notify: async () => {},
+    }),
+    quiet('report'),
+  );
+
+  const runKey = 'clouds-1';
+  const planned = await plan({ runKey, startedAt: new Date().toISOString() });
+  items = (await staging.getJson(planned.unitsKey)) as UnitItem[];
+  for (const item of items) {
+    // The Choice state; shop-dev's function "fails" and the Catch state records it.
+    if (item.label === 'gcp shop-dev') {
+      await staging.putJson(stagingKeys(runKey).failed(item.index), {
+        index: item.index,
+        Error: 'Sandbox.Timedout',
+        Cause: 'Task timed out after 900.00 seconds',
+      });
+      continue;
+    }
+    await collect[item.provider]({ ...item, runKey });
+  }
+  result = await reportHandler({ runKey });
+  const key = `${result.location.slice(`s3://${ARCHIVE}/`.length)}/report.json`;
+  const got = await s3.send(new GetObjectCommand({ Bucket: ARCHIVE, Key: key }));
+  report = JSON.parse(await got.Body!.transformToString()) as Report;
+}, 120_000);
+
+afterAll(async () => {
+  setDefaultCACertificates(savedCas);
+  for (const [k, v] of Object.entries(savedEnv)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+  await gcp?.close();
+  await azure?.close();
+});
+
+const statusesOf = (checkId: string) =>
+  Object.fromEntries(
+    report.findings.filter((f) => f.checkId === checkId).map((f) => [f.resourceId, f.status]),
+  );
+
+describe('a night over AWS, GCP and Azure', () => {
+  it('plans one unit per account, project and subscription, each routed to its provider', () => {
+    expect(items.map((i) => `${i.provider} ${i.label}`)).toEqual([
+      `aws aws ${ACCOUNT}`,
+      'gcp gcp shop-data',
+      'gcp gcp shop-dev',
+      'gcp gcp shop-prod',
+      'azure azure 291bba3f-e0a5-47bc-a099-3bdcb2a50a05',
+      `azure azure ${SUB_DENIED}`,
+    ]);
+  });
+
+  it('reads GCP keyless: one STS exchange of the signed AWS request, then impersonation', () => {
+    const exchanges = gcp.requests.filter((r) => r.path === '/v1/token');
+    expect(exchanges.length).toBeGreaterThanOrEqual(1);
+    expect(gcp.exchanges[0]?.subjectToken.url).toContain('Action=GetCallerIdentity');
+    expect(
+      gcp.requests.filter((r) => r.path.endsWith(`${SERVICE_ACCOUNT}:generateAccessToken`)).length,
+    ).toBeGreaterThanOrEqual(1);
+  });
+
+  it('signs an incomplete run: the failed project and the denied list are ERROR, nothing else', () => {
+    expect(result.complete).toBe(false);
+    expect(report.complete).toBe(false);
+    const errors = report.findings.filter((f) => f.status === 'ERROR');
+    expect(errors.length).toBeGreaterThan(0);
+    for (const f of errors) {
+      const where = JSON.stringify(f);
+      expect(
+        where.includes('shop-dev') ||
+          (where.includes(SUB_DENIED) && f.checkId.startsWith('azure-rbac-')),
+        where,
+      ).toBe(true);
+    }
+  });
+
+  it('keeps the findings of everything read', () => {
+    expect(
+      statusesOf('gke-node-metadata-protected')[
+        '//container.googleapis.com/projects/shop-prod/locations/europe-west2/clusters/test-cluster'
+      ],
+    ).toBe('FAIL');
+    expect(statusesOf('gcp-iam-audit-logging')).toEqual({
+      '//cloudresourcemanager.googleapis.com/projects/shop-data': 'PASS',
+      '//cloudresourcemanager.googleapis.com/projects/shop-prod': 'PASS',
+      'gcp:shop-dev': 'ERROR',
+    });
+    const aksRbac = statusesOf('aks-rbac-enabled');
+    expect(Object.values(aksRbac).sort()).toEqual(['FAIL', 'FAIL', 'PASS', 'PASS']);
+    expect(statusesOf('azure-rbac-owners-limited')).toEqual({
+      '/subscriptions/291bba3f-e0a5-47bc-a099-3bdcb2a50a05': 'PASS',
+      [`azure:${SUB_DENIED}`]: 'ERROR',
+    });
+  });
+
+  it('keeps the Azure secret, the AWS keys and the tokens out of logs, shards and the report', async () => {
+    const staged = await Promise.all(
+      (await staging.keys('runs/clouds-1/')).map(async (k) =>
+        JSON.stringify(await staging.getJson(k)),
+      ),
+    );
+    const everything = [logged, JSON.stringify(report), ...staged].join('\n');
+    for (const secret of [
+      CLIENT_SECRET,
+      LAMBDA_ENV.AWS_SECRET_ACCESS_KEY,
+      LAMBDA_ENV.AWS_SESSION_TOKEN,
+      ...gcp.issuedTokens,
+      ...azure.issuedTokens,
+    ]) {
+      expect(everything).not.toContain(secret);
+    }
+  });
+});
