@@ -4,8 +4,9 @@
  *
  * Node 24 on arm64, one minified ES module per handler, every dependency inside it (our pinned
  * AWS SDK clients included: the runtime's SDK version is not ours to choose), no source maps.
- * ES modules have no `require`; some bundled CommonJS code calls it, so a banner defines it with
- * `createRequire(import.meta.url)`.
+ * ES modules have no `require`, `__filename` or `__dirname`; bundled CommonJS code uses them
+ * (google-gax computes a path from `__dirname` when it loads), so a banner defines them from
+ * `import.meta.url`.
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,9 +22,18 @@ export const LOCK_FILE = join(REPO_ROOT, 'package-lock.json');
 /** esbuild's target for the Lambda runtime (`nodejs24.x`). */
 export const NODE_TARGET = 'node24';
 
-/** Defines `require` in the ES module output, for bundled CommonJS dependencies that call it. */
-export const ESM_REQUIRE_BANNER =
-  "import { createRequire as __pciPostureCreateRequire } from 'node:module'; const require = __pciPostureCreateRequire(import.meta.url);";
+/**
+ * Defines `require`, `__filename` and `__dirname` in the ES module output, for bundled CommonJS
+ * dependencies that use them.
+ */
+export const ESM_REQUIRE_BANNER = [
+  "import { createRequire as __pciPostureCreateRequire } from 'node:module';",
+  "import { dirname as __pciPostureDirname } from 'node:path';",
+  "import { fileURLToPath as __pciPostureFileURLToPath } from 'node:url';",
+  'const require = __pciPostureCreateRequire(import.meta.url);',
+  'const __filename = __pciPostureFileURLToPath(import.meta.url);',
+  'const __dirname = __pciPostureDirname(__filename);',
+].join(' ');
 
 /** Module fields esbuild reads, ES module builds first. */
 export const MAIN_FIELDS = ['module', 'main'];

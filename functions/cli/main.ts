@@ -346,7 +346,7 @@ function program(io: Io, setExit: (code: number) => void, clients: Clients): Com
         const { allCollectors } = await import('../collect/all-collectors.ts');
         const started = Date.now();
         const result = await collectScan(config, {
-          collectors: allCollectors(config, {
+          collectors: await allCollectors(config, {
             readSecret: secretsManagerReader(
               lazy(
                 async () =>

@@ -1,24 +1,33 @@
 /**
  * Every collector, made from a scan configuration with its clients: what the command line and the
- * `plan` function scan with. A deployed `collect` function makes only its own provider's
- * collector (the `*CollectorFrom` functions), so its bundle carries no other provider's SDK.
+ * `plan` function scan with. Each provider's module is loaded only when the config names that
+ * provider, so an AWS-only scan never loads the Google or Azure libraries (and the `plan` bundle
+ * initializes only what its config needs). A deployed `collect` function makes only its own
+ * provider's collector (the `*CollectorFrom` functions), so its bundle carries no other SDK.
  */
 import type { ScanConfig } from '../config/scan-config.ts';
-import { awsCollectorFrom } from './aws/from-config.ts';
-import { azureCollectorFrom } from './azure/from-config.ts';
 import type { Collector, CollectorClients } from './collector.ts';
-import { gcpCollectorFrom } from './gcp/from-config.ts';
 
 /**
  * A collector for every cloud provider the config names, each with one client factory for the
  * whole scan.
  *
- * @example const { inventory } = await collectScan(config, { collectors: allCollectors(config) });
+ * @example const { inventory } = await collectScan(config, { collectors: await allCollectors(config) });
  */
-export function allCollectors(config: ScanConfig, clients: CollectorClients = {}): Collector[] {
-  return [
-    awsCollectorFrom(config, clients),
-    gcpCollectorFrom(config, clients),
-    azureCollectorFrom(config, clients),
-  ].filter((c): c is Collector => c !== undefined);
+export async function allCollectors(
+  config: ScanConfig,
+  clients: CollectorClients = {},
+): Promise<Collector[]> {
+  const made = await Promise.all([
+    config.aws
+      ? import('./aws/from-config.ts').then((m) => m.awsCollectorFrom(config, clients))
+      : undefined,
+    config.gcp
+      ? import('./gcp/from-config.ts').then((m) => m.gcpCollectorFrom(config, clients))
+      : undefined,
+    config.azure
+      ? import('./azure/from-config.ts').then((m) => m.azureCollectorFrom(config, clients))
+      : undefined,
+  ]);
+  return made.filter((c): c is Collector => c !== undefined);
 }

@@ -172,7 +172,7 @@ export interface ScanPlan {
  *
  * @example
  * const rt = new CollectRuntime(runtimeSettings(config));
- * const { units, errors } = await planScan(config, allCollectors(config), rt);
+ * const { units, errors } = await planScan(config, await allCollectors(config), rt);
  */
 export async function planScan(
   config: ScanConfig,
@@ -297,7 +297,7 @@ export const isoSeconds = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z')
  *
  * @example
  * const config = loadScanConfig('scan.yaml');
- * const { inventory, calls } = await collectScan(config, { collectors: allCollectors(config) });
+ * const { inventory, calls } = await collectScan(config, { collectors: await allCollectors(config) });
  */
 export async function collectScan(config: ScanConfig, deps: ScanDeps): Promise<ScanResult> {
   const started = Date.now();

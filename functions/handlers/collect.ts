@@ -16,14 +16,17 @@ export const SHARD_WRITE_MARGIN_MS = 60_000;
  *
  * @example const handler = createCollectHandler(() => ({ config, staging, collectors: [gcp] }), observability('collect-gcp'));
  */
-export function createCollectHandler(deps: () => CollectDeps, obs: Observability) {
+export function createCollectHandler(
+  deps: () => CollectDeps | Promise<CollectDeps>,
+  obs: Observability,
+) {
   const { logger, metrics } = obs;
   return async (event: CollectEvent, context?: Context): Promise<CollectResult> => {
     if (context) logger.addContext(context);
     const remaining = context?.getRemainingTimeInMillis();
     try {
       const result = await runCollect(event, {
-        ...deps(),
+        ...(await deps()),
         ...(remaining ? { budgetMs: remaining - SHARD_WRITE_MARGIN_MS } : {}),
       });
       logger.info('collected', {

@@ -15,25 +15,28 @@ import { StagingStore } from '../pipeline/staging.ts';
 import type { Observability } from './observability.ts';
 
 /** Makes a function's collectors from the config and the clients it is given. */
-export type MakeCollectors = (config: ScanConfig, clients: CollectorClients) => Collector[];
+export type MakeCollectors = (
+  config: ScanConfig,
+  clients: CollectorClients,
+) => Collector[] | Promise<Collector[]>;
 
 /**
  * The config, staging store and collectors of a collecting function.
  *
  * @example const deps = lazy(() => collectingDeps(process.env, obs, (c, clients) => [gcpCollectorFrom(c, clients)]));
  */
-export function collectingDeps(
+export async function collectingDeps(
   env: NodeJS.ProcessEnv,
   obs: Observability,
   make: MakeCollectors,
-): { config: ScanConfig; staging: StagingStore; collectors: Collector[] } {
+): Promise<{ config: ScanConfig; staging: StagingStore; collectors: Collector[] }> {
   const config = configFromEnv(env);
   const s3 = obs.tracer.captureAWSv3Client(new S3Client({}));
   const secrets = lazy(() => obs.tracer.captureAWSv3Client(new SecretsManagerClient({})));
   return {
     config,
     staging: new StagingStore(s3, requiredEnv(env, ENV.stagingBucket)),
-    collectors: make(config, {
+    collectors: await make(config, {
       awsOptions: { decorate: (c) => obs.tracer.captureAWSv3Client(c) },
       readSecret: secretsManagerReader(secrets),
     }),

@@ -15,12 +15,12 @@ import { errorLine, MetricUnit, type Observability, observability } from './obse
  *
  * @example const handler = createPlanHandler(() => ({ config, staging }), observability('plan'));
  */
-export function createPlanHandler(deps: () => PlanDeps, obs: Observability) {
+export function createPlanHandler(deps: () => PlanDeps | Promise<PlanDeps>, obs: Observability) {
   const { logger, metrics } = obs;
   return async (event: PlanEvent, context?: Context): Promise<PlanResult> => {
     if (context) logger.addContext(context);
     try {
-      const result = await runPlan(event, deps());
+      const result = await runPlan(event, await deps());
       logger.info('planned', { runKey: result.runKey, units: result.units });
       metrics.addMetric('ScanUnits', MetricUnit.Count, result.units);
       return result;

@@ -288,7 +288,7 @@ export async function runCollectStep(
   });
   const cpu0 = process.cpuUsage();
   t0 = performance.now();
-  const result = await collectScan(config, { collectors: allCollectors(config, { aws }) });
+  const result = await collectScan(config, { collectors: await allCollectors(config, { aws }) });
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
 

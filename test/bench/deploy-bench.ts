@@ -230,7 +230,7 @@ export async function runNight(log: (l: string) => void): Promise<NightRun> {
       const { createReportHandler } = await import('../../functions/handlers/report.ts');
       const { observability } = await import('../../functions/handlers/observability.ts');
       const { allCollectors } = await import('../../functions/collect/all-collectors.ts');
-      const collectors = allCollectors(config, { aws });
+      const collectors = await allCollectors(config, { aws });
       const plan = createPlanHandler(
         () => ({ config, staging, collectors }),
         observability('plan'),

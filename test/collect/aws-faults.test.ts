@@ -452,7 +452,7 @@ async function scanWithMocks(
     },
   });
   const { inventory, calls } = await collectScan(config, {
-    collectors: allCollectors(config, { aws: world.factory }),
+    collectors: await allCollectors(config, { aws: world.factory }),
     now: () => NOW,
   });
   const findings = evaluate(inventory).findings.filter((f) => f.provider === 'aws');
@@ -1737,7 +1737,7 @@ describe('a scan survives what its collectors did not foresee', () => {
       },
     });
     const { inventory } = await collectScan(config(true), {
-      collectors: allCollectors(config(true), { aws: world.factory }),
+      collectors: await allCollectors(config(true), { aws: world.factory }),
       now: () => NOW,
     });
     const unknown = inventory.errors.filter(
@@ -1768,7 +1768,7 @@ describe('a scan survives what its collectors did not foresee', () => {
       },
     };
     const { inventory } = await collectScan(config(false), {
-      collectors: allCollectors(config(false), { aws: factory }),
+      collectors: await allCollectors(config(false), { aws: factory }),
       now: () => NOW,
     });
     expect(inventory.errors).toEqual([
@@ -1798,7 +1798,7 @@ describe('a scan survives what its collectors did not foresee', () => {
       },
     };
     const result = await collectScan(config(false), {
-      collectors: allCollectors(config(false), { aws: factory }),
+      collectors: await allCollectors(config(false), { aws: factory }),
       now: () => NOW,
     });
     expect(result.units).toBe(0);
@@ -1826,7 +1826,7 @@ describe('a scan survives what its collectors did not foresee', () => {
       },
     });
     const { inventory } = await collectScan(config(false), {
-      collectors: allCollectors(config(false), { aws: world.factory }),
+      collectors: await allCollectors(config(false), { aws: world.factory }),
       now: () => NOW,
     });
     expect(inventory.errors.map((e) => [e.scope, e.operation, e.message])).toEqual([

@@ -60,7 +60,7 @@ async function scan(
   const log: LoggedCall[] = [];
   const units: string[] = [];
   const result = await collectScan(config, {
-    collectors: allCollectors(config, {
+    collectors: await allCollectors(config, {
       aws: motoCollectorClients(MANAGEMENT, log)(config.aws!, runtimeSettings(config)),
     }),
     now: () => new Date(estate.builtAt.getTime() + LATER.ms),

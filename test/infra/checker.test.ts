@@ -415,7 +415,7 @@ describe('functions', () => {
       const code = fnProps(name).Code as { S3Key: string };
       const asset = join(outdir, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
       expect(readdirSync(asset)).toEqual(['index.mjs']);
-      const head = readFileSync(join(asset, 'index.mjs'), 'utf8').slice(0, 200);
+      const head = readFileSync(join(asset, 'index.mjs'), 'utf8').slice(0, 600);
       expect(head.startsWith(ESM_REQUIRE_BANNER)).toBe(true);
     }
   });

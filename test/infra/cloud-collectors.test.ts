@@ -5,6 +5,9 @@
  * federation, GetSecretValue on the one named secret otherwise. One synth with real bundling,
  * so the GCP and Azure bundles are proven to build.
  */
+import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { PciPostureChecker } from '../../infra/pci-posture-checker.ts';
@@ -54,6 +57,7 @@ const WITH_SECRETS = {
 
 let template: Template;
 let checker: PciPostureChecker;
+let outdir: string;
 let resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
 const id = (path: string) => logicalIdAt(template, `Test/Checker/${path}`);
 const statementsOf = (t: Template, role: string) =>
@@ -66,7 +70,9 @@ const credentialStatements = (statements: Statement[]) =>
   );
 
 beforeAll(() => {
-  ({ template, checker } = checkerStack({ config: FEDERATED }, { bundling: true }));
+  let app: { outdir: string };
+  ({ template, checker, app } = checkerStack({ config: FEDERATED }, { bundling: true }));
+  outdir = app.outdir;
   resources = template.toJSON().Resources;
 }, 180_000);
 
@@ -100,6 +106,20 @@ describe('the GCP and Azure collect functions', () => {
       expect(checker.roles[name]).toBeDefined();
     },
   );
+
+  it('ships bundles that load as ES modules in a fresh Node process (as Lambda loads them)', () => {
+    for (const path of ['Plan', 'CollectAws', 'CollectGcp', 'CollectAzure', 'Report']) {
+      const code = resources[id(`${path}/Resource`)]?.Properties.Code as { S3Key: string };
+      const asset = join(outdir, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
+      expect(readdirSync(asset)).toEqual(['index.mjs']);
+      // Run as the main module: module init only (the handlers make their clients on first use).
+      const out = execFileSync(process.execPath, [join(asset, 'index.mjs')], {
+        env: { PATH: process.env.PATH, AWS_REGION: 'eu-west-1' },
+        encoding: 'utf8',
+      });
+      expect(out, path).toBe('');
+    }
+  }, 60_000);
 
   it('gives every function its own role and log group', () => {
     const fns = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function');

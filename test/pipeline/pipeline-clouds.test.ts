@@ -172,10 +172,8 @@ beforeAll(async () => {
     readSecret: secretsManagerReader(() => secrets),
   };
   const only = (c: Collector | undefined) => (c ? [c] : []);
-  const plan = createPlanHandler(
-    () => ({ config, staging, collectors: allCollectors(config, clients) }),
-    quiet('plan'),
-  );
+  const collectors = await allCollectors(config, clients);
+  const plan = createPlanHandler(() => ({ config, staging, collectors }), quiet('plan'));
   const collect: Record<CollectProvider, ReturnType<typeof createCollectHandler>> = {
     aws: createCollectHandler(
       () => ({ config, staging, collectors: only(awsCollectorFrom(config, clients)) }),

@@ -199,7 +199,7 @@ beforeAll(async () => {
     }),
   });
   const aws = motoCollectorClients(MANAGEMENT, log)(config.aws!, runtimeSettings(config));
-  const collectors = allCollectors(config, { aws });
+  const collectors = await allCollectors(config, { aws });
   plan = createPlanHandler(() => ({ config, staging, collectors }), quietObservability('plan'));
   collect = createCollectHandler(
     () => ({ config, staging, collectors }),

@@ -12,7 +12,9 @@
  *   `@google-cloud/resource-manager` would bring a second google-auth-library (it still uses
  *   gax 5). Its errors keep their response headers, so throttling waits out `Retry-After`.
  */
-import { ClusterManagerClient, type protos } from '@google-cloud/container';
+// Types only: the library (3.5 MB of generated protos) loads on the first GKE call, so that
+// planning (which never lists clusters) does not pay for it at init.
+import type { ClusterManagerClient, protos } from '@google-cloud/container';
 import type { GcpTargets } from '../../config/scan-config.ts';
 import { CallTimeout, RETRY_PAUSE_ALLOWANCE_MS, type RuntimeSettings } from '../runtime.ts';
 import type { ReadSecret } from '../secrets.ts';
@@ -152,8 +154,12 @@ export function gcpClientFactory(
         const auth =
           deps.auth ??
           (await gcpAuth(targets.credentials, targets.endpoints, { readSecret: deps.readSecret }));
-        const gke = gkeClient(auth, targets.endpoints.container);
-        return googleClient(auth, gke, targets.endpoints, settings, deps.fetch ?? fetch);
+        let gke: Promise<ClusterManagerClient> | undefined;
+        const lazyGke = () => {
+          gke ??= gkeClient(auth, targets.endpoints.container);
+          return gke;
+        };
+        return googleClient(auth, lazyGke, targets.endpoints, settings, deps.fetch ?? fetch);
       })();
       return made;
     },
@@ -165,9 +171,13 @@ export function gcpClientFactory(
  * (`http://127.0.0.1:8080`: gax takes host, port and protocol apart, and needs the port, else
  * 443).
  *
- * @example const gke = gkeClient(auth, 'http://127.0.0.1:8080');
+ * @example const gke = await gkeClient(auth, 'http://127.0.0.1:8080');
  */
-export function gkeClient(auth: GcpAuth, endpoint: string | undefined): ClusterManagerClient {
+export async function gkeClient(
+  auth: GcpAuth,
+  endpoint: string | undefined,
+): Promise<ClusterManagerClient> {
+  const { ClusterManagerClient } = await import('@google-cloud/container');
   if (endpoint === undefined) return new ClusterManagerClient({ fallback: true, authClient: auth });
   const url = new URL(endpoint);
   if (url.pathname.replace(/\/+$/, '') !== '' || url.search) {
@@ -190,7 +200,7 @@ type Attempt<T> = { ok: true; value: T } | { ok: false; error: unknown; retry: b
 
 function googleClient(
   auth: GcpAuth,
-  gke: ClusterManagerClient,
+  gke: () => Promise<ClusterManagerClient>,
   endpoints: GcpTargets['endpoints'],
   settings: RuntimeSettings,
   doFetch: typeof fetch,
@@ -254,7 +264,7 @@ function googleClient(
       const what = `GET /v1/${parent}/clusters`;
       return retrying(settings, signal, async (): Promise<Attempt<ListClustersResponse>> => {
         try {
-          const [response] = await gke.listClusters(
+          const [response] = await (await gke()).listClusters(
             { parent },
             // No gax retries (the loop here retries), one attempt's time limit, and the
             // runtime's signal, which cancels the call in flight.

@@ -13,7 +13,6 @@
 import type { Resource } from '../../../checks/types.ts';
 import { attempt, type Collected, type CollectRuntime, collectionError } from '../runtime.ts';
 import { type GcpClient, MalformedResponse } from './clients.ts';
-import { protoMessage, toRestJson } from './proto-json.ts';
 
 /** The GKE resource type. */
 export const GCP_GKE_TYPES = ['gcp.gke.cluster'] as const;
@@ -61,6 +60,8 @@ export async function collectGke(
           `${LIST_CLUSTERS} answered clusters or missingZones that are not lists`,
         );
       }
+      // The GKE protos (large) load with the first answer, not at init.
+      const { protoMessage, toRestJson } = await import('./proto-json.ts');
       const cluster = protoMessage('google.container.v1.Cluster');
       let unnamed = 0;
       for (const decoded of clusters ?? []) {

@@ -6,8 +6,9 @@
  * key file made at test time.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ProtoMessage, protoMessage } from '../../../functions/collect/gcp/proto-json.ts';
+import { gkeClient } from '../../../functions/collect/gcp/clients.ts';
 import { GCP_OPERATIONS } from '../../../functions/collect/gcp/permissions.ts';
+import { type ProtoMessage, protoMessage } from '../../../functions/collect/gcp/proto-json.ts';
 import { evaluate } from '../../../functions/engine/evaluate.ts';
 import {
   fixtureEstate,
@@ -16,7 +17,7 @@ import {
   makeServiceAccountKey,
   startGcpServer,
 } from '../../helpers/gcp-server.ts';
-import { jsonFile, scanGcp, targetsFor } from './harness.ts';
+import { jsonFile, scanGcp, targetsFor, tokenAuth } from './harness.ts';
 
 const sa = makeServiceAccountKey();
 let server: GcpServer;
@@ -211,5 +212,17 @@ describe('collecting listed projects', () => {
       ['gcp-iam-audit-logging', 'projects/shop-dev', 'FAIL'], // an exempted member
     ];
     expect(table.map(([c, r]) => [c, r, status(c, r)])).toEqual(table);
+  });
+});
+
+describe('the GKE client', () => {
+  // An override taken apart into host, port and protocol is what every test above calls.
+  it("is Google's endpoint by default; an override with a path is refused", async () => {
+    const auth = tokenAuth('t');
+    expect((await gkeClient(auth, undefined)).apiEndpoint).toBe('container.googleapis.com');
+    await expect(gkeClient(auth, 'http://127.0.0.1:8123/')).resolves.toBeDefined();
+    await expect(gkeClient(auth, 'https://proxy.example.com/container')).rejects.toThrow(
+      /without a path/,
+    );
   });
 });

@@ -196,13 +196,45 @@ describe('a failure is an error as narrow as what it leaves unknown', () => {
 });
 
 describe('retries and time limits', () => {
-  it('throttling (429 RESOURCE_EXHAUSTED) is retried after the Retry-After the API sent', async () => {
+  it('throttling (429 RESOURCE_EXHAUSTED) over REST is retried after the Retry-After the API sent', async () => {
+    const fault: GcpFault = { kind: 'throttled', times: 1, retryAfterSeconds: 1 };
+    const { inventory, requests } = await scanWith({ faults: { iamPolicy: fault } });
+    expect(inventory.errors).toEqual([]);
+    const [first, second] = requests(policyPath('shop-faulty'));
+    expect([first?.status, second?.status]).toEqual([429, 200]);
+    expect(second!.at - first!.at).toBeGreaterThanOrEqual(950);
+  });
+
+  it('GKE throttling (gRPC RESOURCE_EXHAUSTED through gax) is retried after a jittered backoff: gax errors carry no Retry-After', async () => {
     const fault: GcpFault = { kind: 'throttled', times: 1, retryAfterSeconds: 1 };
     const { inventory, requests } = await scanWith({ faults: { clusters: fault } });
     expect(inventory.errors).toEqual([]);
     const [first, second] = requests(clustersPath('shop-faulty'));
     expect([first?.status, second?.status]).toEqual([429, 200]);
-    expect(second!.at - first!.at).toBeGreaterThanOrEqual(950);
+    // The first backoff is 100-200 ms.
+    expect(second!.at - first!.at).toBeGreaterThanOrEqual(90);
+    expect(inventory.resources.filter((r) => r.scope.project === 'shop-faulty')).toHaveLength(2);
+  });
+
+  it("gax's own retries are off: a GKE 503 on every attempt is tried exactly maxAttempts times", async () => {
+    const fault: GcpFault = { kind: 'server-error', status: 503, times: 10 };
+    const { inventory, requests } = await scanWith({ faults: { clusters: fault } });
+    expect(inventory.errors).toEqual([
+      expect.objectContaining({
+        scope: { project: 'shop-faulty' },
+        types: ['gcp.gke.cluster'],
+        message: 'GoogleApiError: UNAVAILABLE: Internal error encountered. (HTTP 503)',
+      }),
+    ]);
+    expect(requests(clustersPath('shop-faulty'))).toHaveLength(SETTINGS.maxAttempts);
+  });
+
+  it('a GKE 403 is an error for that project with the API message, and no token in it', async () => {
+    const { inventory } = await scanWith({ faults: { clusters: { kind: 'denied' } } });
+    expect(inventory.errors.map((e) => e.message)).toEqual([
+      'GoogleApiError: PERMISSION_DENIED: The caller does not have permission (shop-faulty/clusters) (HTTP 403)',
+    ]);
+    expect(JSON.stringify(inventory)).not.toContain(TOKEN);
   });
 
   it('throttling that outlasts maxAttempts ends as RESOURCE_EXHAUSTED', async () => {
@@ -242,8 +274,24 @@ describe('retries and time limits', () => {
     const fault: GcpFault = { kind: 'throttled', times: 1, retryAfterSeconds: 15 };
     const started = Date.now();
     const { inventory } = await scanWith(
-      { faults: { clusters: fault } },
+      { faults: { iamPolicy: fault } },
       { ...SETTINGS, budgetMs: 1000 },
+    );
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(inventory.errors).toEqual([
+      expect.objectContaining({
+        scope: { project: 'shop-faulty' },
+        types: ['gcp.project.iam-policy'],
+        message: expect.stringMatching(/^BudgetExceeded: /),
+      }),
+    ]);
+  });
+
+  it('the collection budget cancels a GKE call in flight (the runtime signal reaches gax)', async () => {
+    const started = Date.now();
+    const { inventory, requests } = await scanWith(
+      { faults: { clusters: { kind: 'hang' } } },
+      { ...SETTINGS, callTimeoutMs: 30_000, budgetMs: 800 },
     );
     expect(Date.now() - started).toBeLessThan(5000);
     expect(inventory.errors).toEqual([
@@ -253,6 +301,7 @@ describe('retries and time limits', () => {
         message: expect.stringMatching(/^BudgetExceeded: /),
       }),
     ]);
+    expect(requests(clustersPath('shop-faulty'))).toHaveLength(1);
   });
 });
 
