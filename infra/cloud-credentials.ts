@@ -117,7 +117,10 @@ export function cloudCredentialPermissions(
         wildcardReason: `sts:GetWebIdentityToken supports no resource-level permissions; the conditions limit the token to the audience ${azure.audience} and ${WEB_IDENTITY_TOKEN_SECONDS} s, and its subject is this role.`,
       });
     } else if (azure.secretArn) {
-      permissions.push({ actions: ['secretsmanager:GetSecretValue'], resources: [azure.secretArn] });
+      permissions.push({
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [azure.secretArn],
+      });
     }
   }
   return permissions;

@@ -56,13 +56,13 @@ import {
   stagingKeys,
 } from '../functions/pipeline/contract.ts';
 import { bundlingOptions, LOCK_FILE, REPO_ROOT } from './bundling.ts';
-import { dataKeyPolicy, operationsKeyPolicy, signingKeyPolicy } from './keys.ts';
 import {
   azureDiscovers,
   checkLambdaCredentials,
   cloudCredentialPermissions,
   gcpDiscovers,
 } from './cloud-credentials.ts';
+import { dataKeyPolicy, operationsKeyPolicy, signingKeyPolicy } from './keys.ts';
 import { attachPolicy, type Permission } from './least-privilege.ts';
 import { memberPermissions } from './member-permissions.ts';
 import { PropsError } from './props-error.ts';

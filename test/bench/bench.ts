@@ -7,7 +7,9 @@
  * (goal: under 60 s). Then collection (test/bench/collect-bench.ts): 20 accounts x 2 regions x 5
  * EKS clusters in moto behind a proxy adding 50 ms per call, at the default concurrency: calls
  * per cluster against the fewest the APIs allow, and wall time against calls x 50 ms /
- * concurrency (goal: at most 1.3x, no throttling error). Then the deployment
+ * concurrency (goal: at most 1.3x, no throttling error). Then GCP and Azure
+ * (test/bench/cloud-bench.ts): 50 projects and 50 subscriptions of 4 clusters each, discovered,
+ * behind 50 ms per answer (goal: at most 1.3x the ideal). Then the deployment
  * (test/bench/deploy-bench.ts): each function's bundle size and module init time, and the cost of
  * a night for 100 EKS clusters from the measured durations, invocations and requests.
  */
@@ -16,6 +18,7 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchClouds } from './cloud-bench.ts';
 import { benchCollect } from './collect-bench.ts';
 import { benchDeploy } from './deploy-bench.ts';
 import { syntheticEstate } from './synthetic-estate.ts';
@@ -113,6 +116,7 @@ try {
   );
   const verify = await benchVerify(dir);
   const collect = await benchCollect();
+  const clouds = await benchClouds();
   const deploy = await benchDeploy();
   console.log(
     JSON.stringify({
@@ -121,6 +125,7 @@ try {
       results: table,
       verify,
       collect,
+      clouds,
       deploy,
     }),
   );

@@ -200,6 +200,26 @@ describe('the shipped example and JSON Schema', () => {
     ).toBe(true);
   });
 
+  it('the commented gcp and azure sections of the example load once uncommented', () => {
+    const text = readFileSync(EXAMPLE, 'utf8');
+    const block = text.slice(text.indexOf('# gcp:'), text.indexOf('\nkubernetes:'));
+    const uncommented = block
+      .split('\n')
+      .map((line) => line.replace(/^# ?/, ''))
+      .join('\n');
+    const config = loadScanConfig(write('clouds.yaml', uncommented));
+    expect(config.gcp?.credentials).toEqual({
+      type: 'workload-identity-federation',
+      audience:
+        '//iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/pci-posture/providers/aws-scanner',
+      serviceAccount: 'pci-posture-reader@security-prj.iam.gserviceaccount.com',
+    });
+    expect(config.azure?.credentials).toEqual({
+      type: 'federated',
+      audience: 'api://AzureADTokenExchange',
+    });
+  });
+
   it('the README shows the example and documents every top-level section', () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     expect(readme).toContain('functions/config/scan-config.example.yaml');
