@@ -16,11 +16,7 @@ import { join } from 'node:path';
 import { allCollectors } from '../../functions/collect/all-collectors.ts';
 import { azureClientFactory } from '../../functions/collect/azure/clients.ts';
 import { collectScan, runtimeSettings } from '../../functions/collect/scan.ts';
-import {
-  COLLECTION_DEFAULTS,
-  type ScanConfig,
-  scanConfigSchema,
-} from '../../functions/config/scan-config.ts';
+import { COLLECTION_DEFAULTS, scanConfigSchema } from '../../functions/config/scan-config.ts';
 import { validate } from '../../functions/inventory/load.ts';
 import { azureEstate, startAzureServer } from '../helpers/azure-server.ts';
 import { gcpEstate, makeServiceAccountKey, startGcpServer } from '../helpers/gcp-server.ts';

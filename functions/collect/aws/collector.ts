@@ -9,11 +9,10 @@
 import { type Account, ListAccountsCommand } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { CollectionError } from '../../../checks/types.ts';
-import type { AwsTargets, ScanConfig } from '../../config/scan-config.ts';
-import type { Collector, CollectorClients } from '../collector.ts';
+import type { AwsTargets } from '../../config/scan-config.ts';
+import type { Collector } from '../collector.ts';
 import { AWS_EKS_TYPES, AWS_IAM_TYPES, AWS_TYPES } from '../resource-types.ts';
 import { type Collected, type CollectRuntime, collectionError, readPages } from '../runtime.ts';
-import { runtimeSettings } from '../scan.ts';
 import type { AwsClientFactory, AwsClientParams } from './clients.ts';
 import { collectEksRegion } from './eks.ts';
 import { collectIam } from './iam.ts';
