@@ -348,10 +348,10 @@ function program(io: Io, setExit: (code: number) => void, clients: Clients): Com
         const result = await collectScan(config, {
           collectors: await allCollectors(config, {
             readSecret: secretsManagerReader(
-              lazy(
-                async () =>
-                  new (await import('@aws-sdk/client-secrets-manager')).SecretsManagerClient({}),
-              ),
+              async (region) =>
+                new (await import('@aws-sdk/client-secrets-manager')).SecretsManagerClient({
+                  region,
+                }),
             ),
             ...clients.collectorClients?.(config),
           }),

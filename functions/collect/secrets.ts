@@ -19,21 +19,34 @@ export class SecretReadError extends Error {
 }
 
 /**
+ * The region of a Secrets Manager secret ARN (`arn:aws:secretsmanager:<region>:...`).
+ *
+ * @example secretRegion('arn:aws:secretsmanager:eu-west-1:111122223333:secret:x-AbCdEf') // 'eu-west-1'
+ */
+export function secretRegion(arn: string): string {
+  const region = arn.split(':')[3];
+  if (!region) throw new SecretReadError(arn, 'it is not a Secrets Manager secret ARN');
+  return region;
+}
+
+/**
  * A {@link ReadSecret} over Secrets Manager's GetSecretValue (`SecretString` only; a binary
- * secret is refused). The client is made on first use and kept.
+ * secret is refused), in the secret's own region (from its ARN): `client(region)` is asked for a
+ * client of that region, and should keep it.
  *
  * @example
- * const readSecret = secretsManagerReader(async () => new SecretsManagerClient({}));
+ * const readSecret = secretsManagerReader((region) => new SecretsManagerClient({ region }));
  * const pem = await readSecret('arn:aws:secretsmanager:eu-west-1:111122223333:secret:azure-cert-AbCdEf');
  */
 export function secretsManagerReader(
-  client: () => SecretsManagerClient | Promise<SecretsManagerClient>,
+  client: (region: string) => SecretsManagerClient | Promise<SecretsManagerClient>,
 ): ReadSecret {
   return async (arn) => {
     const { GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
     let out: { SecretString?: string | undefined };
+    const region = secretRegion(arn);
     try {
-      out = await (await client()).send(new GetSecretValueCommand({ SecretId: arn }));
+      out = await (await client(region)).send(new GetSecretValueCommand({ SecretId: arn }));
     } catch (err) {
       const name = err instanceof Error ? err.name : 'Error';
       throw new SecretReadError(arn, name, { cause: err });

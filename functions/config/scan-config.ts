@@ -41,18 +41,26 @@ const uuid = z
 const secretArn = z
   .string()
   .regex(
-    /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/,
-    'must be a Secrets Manager secret ARN',
+    /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+-[A-Za-z0-9]{6}$/,
+    "must be a Secrets Manager secret's full ARN, ending in the 6 characters Secrets Manager adds (arn:aws:secretsmanager:<region>:<account>:secret:<name>-AbCdEf): IAM grants read on exactly that ARN",
   );
 
 /**
- * An endpoint override: an http(s) URL; `{region}` in it is replaced by the region a client is
- * for (`https://fips.eks.{region}.amazonaws.com`).
+ * An endpoint override: an https URL (credentials and tokens travel to it), or http to a
+ * loopback address only (a local emulator or test server).
  */
 const endpoint = z
   .string()
-  .regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'must be an http:// or https:// URL')
-  .describe('endpoint URL; {region} is replaced by the region of the call');
+  .regex(
+    /^(https:\/\/[^\s/]+|http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?)(\/\S*)?$/,
+    'must be an https:// URL (http:// only to a loopback address: credentials travel to it)',
+  )
+  .describe('endpoint URL (https; http only to a loopback address)');
+
+/** An AWS endpoint override: `{region}` in it is replaced by the region a client is for. */
+const awsEndpoint = endpoint.describe(
+  'endpoint URL (https; http only to a loopback address); {region} is replaced by the region of the call',
+);
 
 function unique<T extends z.ZodType<string>>(item: T, what: string) {
   return z
@@ -99,10 +107,10 @@ const awsSchema = z
     useFipsEndpoints: z.boolean().default(false).describe('use the FIPS endpoints of each service'),
     endpoints: z
       .object({
-        eks: endpoint.optional(),
-        iam: endpoint.optional(),
-        sts: endpoint.optional(),
-        organizations: endpoint.optional(),
+        eks: awsEndpoint.optional(),
+        iam: awsEndpoint.optional(),
+        sts: awsEndpoint.optional(),
+        organizations: awsEndpoint.optional(),
       })
       .strict()
       .default({})

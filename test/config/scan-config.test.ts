@@ -241,6 +241,24 @@ describe('errors name the file, the place and the problem', () => {
       /is required: a list of at least one region/,
     ],
     ['a bad region', 'aws: { regions: [Europe] }\n', '$.aws.regions[0]', /AWS region/],
+    [
+      'an endpoint over plain http to another host (credentials would travel in clear)',
+      'aws: { regions: [eu-west-1], endpoints: { eks: "http://proxy.example.com:8080" } }\n',
+      '$.aws.endpoints.eks',
+      /https:\/\/ URL \(http:\/\/ only to a loopback address/,
+    ],
+    [
+      'an Azure authority over plain http',
+      'azure: { subscriptions: all, tenantId: 00000000-0000-0000-0000-00000000000a, clientId: 00000000-0000-0000-0000-00000000000b, cloud: { authorityHost: "http://login.example.com" } }\n',
+      '$.azure.cloud.authorityHost',
+      /https:\/\//,
+    ],
+    [
+      'a partial secret ARN (IAM grants the full one only)',
+      'gcp: { projects: [shop-prod], credentials: { type: service-account-key, secretArn: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:gcp-key" } }\n',
+      '$.gcp.credentials.secretArn',
+      /full ARN, ending in the 6 characters/,
+    ],
     ['a region twice', 'aws: { regions: [eu-west-1, eu-west-1] }\n', '$.aws.regions', /twice/],
     [
       'an unquoted account id',
@@ -286,7 +304,7 @@ describe('errors name the file, the place and the problem', () => {
     ],
     [
       'a GCP key with two sources',
-      'gcp: { projects: [shop-prod], credentials: { type: service-account-key, file: k.json, secretArn: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:x" } }\n',
+      'gcp: { projects: [shop-prod], credentials: { type: service-account-key, file: k.json, secretArn: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:x-AbCdEf" } }\n',
       '$.gcp.credentials',
       /exactly one/,
     ],

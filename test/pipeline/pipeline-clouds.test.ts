@@ -169,7 +169,7 @@ beforeAll(async () => {
   // What collectingDeps gives each function: secrets from Secrets Manager; moto for AWS.
   const clients: CollectorClients = {
     aws: motoCollectorClients(ACCOUNT)(config.aws!, runtimeSettings(config)),
-    readSecret: secretsManagerReader(() => secrets),
+    readSecret: secretsManagerReader(() => secrets), // moto: one region
   };
   const only = (c: Collector | undefined) => (c ? [c] : []);
   const collectors = await allCollectors(config, clients);
