@@ -2,7 +2,7 @@
  * A local stand-in for the Google APIs the GCP collector calls, on a free port of 127.0.0.1
  * (plain http): GKE `projects.locations.clusters.list` (as `@google-cloud/container` calls it in
  * REST mode: with `$alt=json;enum-encoding=int` it answers enums as numbers, as Google does), Resource Manager v3 `getIamPolicy`,
- * `projects.list` and `folders.list` (paged), and the credential endpoints of workload identity
+ * `projects.get`, `projects.list` and `folders.list` (paged), and the credential endpoints of workload identity
  * federation (STS token exchange, IAM Credentials `generateAccessToken`). It serves an estate
  * built from the real fixtures (test/fixtures/providers/gcp, see PROVENANCE.md) with faults per
  * project, records every request, and answers 404 to anything else (recorded, so tests fail
@@ -62,7 +62,13 @@ export type GcpFault =
   /** 200 with a body that is not JSON. */
   | { kind: 'malformed' }
   /** No answer until the server closes. */
-  | { kind: 'hang' };
+  | { kind: 'hang' }
+  /**
+   * 403 PERMISSION_DENIED with the `google.rpc.ErrorInfo` detail of a disabled API: reason
+   * `SERVICE_DISABLED`, `metadata.service` the API's (`container.googleapis.com`), and
+   * `metadata.consumer` (default: this project, by number: `projects/<number>`).
+   */
+  | { kind: 'service-disabled'; consumer?: string };
 
 /** One project of the estate. */
 export interface GcpProjectEstate {
@@ -72,11 +78,14 @@ export interface GcpProjectEstate {
   iamPolicy: object;
   /** `folders/N` or `organizations/N`, for discovery. */
   parent?: string;
+  /** The project number (default: 100000 + its index in the estate). */
+  number?: string;
   /** Default ACTIVE; DELETE_REQUESTED projects are listed only with `showDeleted`. */
   state?: 'ACTIVE' | 'DELETE_REQUESTED';
   /** Zones the cluster listing reports as unreachable. */
   missingZones?: string[];
-  faults?: { clusters?: GcpFault; iamPolicy?: GcpFault };
+  /** `project` is `projects.get` (`GET /v3/projects/<id>`). */
+  faults?: { clusters?: GcpFault; iamPolicy?: GcpFault; project?: GcpFault };
 }
 
 /** What the server serves. */
@@ -181,22 +190,28 @@ export async function startGcpServer(options: GcpServerOptions): Promise<GcpServ
     }
     const clusters = /^\/v1\/projects\/([^/]+)\/locations\/-\/clusters$/.exec(path);
     const policy = /^\/v3\/projects\/([^/:]+):getIamPolicy$/.exec(path);
+    const get = /^\/v3\/projects\/([^/:]+)$/.exec(path);
     const listing = path === '/v3/projects' || path === '/v3/folders';
-    if (!(method === 'GET' && (clusters || listing)) && !(method === 'POST' && policy)) {
+    if (!(method === 'GET' && (clusters || listing || get)) && !(method === 'POST' && policy)) {
       return googleError(404, 'NOT_FOUND', `${method} ${path} is not served`);
     }
     if (!authorized(req.headers.authorization)) {
       return googleError(401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials.');
     }
     if (listing) return list(path === '/v3/projects' ? 'projects' : 'folders', url);
-    const id = decodeURIComponent((clusters ?? policy)?.[1] ?? '');
+    const id = decodeURIComponent((clusters ?? policy ?? get)?.[1] ?? '');
     const project = options.estate.projects[id];
     if (!project) {
       return googleError(403, 'PERMISSION_DENIED', `Permission denied on resource project ${id}.`);
     }
-    const part = clusters ? 'clusters' : 'iamPolicy';
-    const fault = faulted(project.faults?.[part], `${id}/${part}`);
+    const part = clusters ? 'clusters' : policy ? 'iamPolicy' : 'project';
+    const fault = faulted(project.faults?.[part], `${id}/${part}`, {
+      projectNumber: numberOf(id),
+      service:
+        part === 'clusters' ? 'container.googleapis.com' : 'cloudresourcemanager.googleapis.com',
+    });
     if (fault) return fault;
+    if (get) return json(200, projectJson(id, project));
     if (clusters) {
       const answer: Record<string, unknown> = {};
       if (project.clusters.length > 0) answer.clusters = project.clusters;
@@ -213,7 +228,28 @@ export async function startGcpServer(options: GcpServerOptions): Promise<GcpServ
     return json(200, project.iamPolicy);
   };
 
-  const faulted = (fault: GcpFault | undefined, key: string): Answer | undefined => {
+  /** A project's number: its own, or 100000 + its index in the estate. */
+  const numberOf = (id: string): string =>
+    options.estate.projects[id]?.number ??
+    String(100000 + Object.keys(options.estate.projects).indexOf(id));
+
+  /** The Project resource as Resource Manager v3 answers it (`projects.get`, `projects.list`). */
+  const projectJson = (projectId: string, p: GcpProjectEstate) => ({
+    name: `projects/${numberOf(projectId)}`,
+    parent: p.parent ?? 'organizations/1',
+    projectId,
+    state: p.state ?? 'ACTIVE',
+    displayName: projectId,
+    createTime: '2024-01-01T00:00:00.000Z',
+    updateTime: '2024-01-01T00:00:00.000Z',
+    etag: `W/"${projectId}"`,
+  });
+
+  const faulted = (
+    fault: GcpFault | undefined,
+    key: string,
+    api?: { projectNumber: string; service: string },
+  ): Answer | undefined => {
     if (!fault) return undefined;
     const n = (served.get(key) ?? 0) + 1;
     served.set(key, n);
@@ -243,6 +279,27 @@ export async function startGcpServer(options: GcpServerOptions): Promise<GcpServ
         return { status: 200, body: '{"clusters": [ {"name": "trunc', type: 'application/json' };
       case 'hang':
         return { status: 0, body: '', hang: true };
+      case 'service-disabled': {
+        // As Google answers a call to an API that is not enabled in the consumer project.
+        const service = api?.service ?? 'container.googleapis.com';
+        const consumer = fault.consumer ?? `projects/${api?.projectNumber ?? '0'}`;
+        const number = consumer.replace(/^projects\//, '');
+        return json(403, {
+          error: {
+            code: 403,
+            message: `${service.replace('.googleapis.com', '')} API has not been used in project ${number} before or it is disabled. Enable it by visiting https://console.developers.google.com/apis/api/${service}/overview?project=${number} then retry.`,
+            status: 'PERMISSION_DENIED',
+            details: [
+              {
+                '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+                reason: 'SERVICE_DISABLED',
+                domain: 'googleapis.com',
+                metadata: { service, consumer },
+              },
+            ],
+          },
+        });
+      }
     }
   };
 
@@ -258,15 +315,7 @@ export async function startGcpServer(options: GcpServerOptions): Promise<GcpServ
       kind === 'projects'
         ? Object.entries(options.estate.projects)
             .filter(([, p]) => p.parent === parent)
-            .map(([projectId, p], i) => ({
-              name: `projects/${100000 + i}`,
-              parent,
-              projectId,
-              state: p.state ?? 'ACTIVE',
-              displayName: projectId,
-              createTime: '2024-01-01T00:00:00.000Z',
-              etag: `W/"${projectId}"`,
-            }))
+            .map(([projectId, p]) => projectJson(projectId, p))
         : Object.entries(options.estate.folders ?? {})
             .filter(([, f]) => f.parent === parent)
             .map(([name, f]) => ({

@@ -18,7 +18,7 @@ import type { ClusterManagerClient, protos } from '@google-cloud/container';
 import type { GcpTargets } from '../../config/scan-config.ts';
 import { CallTimeout, RETRY_PAUSE_ALLOWANCE_MS, type RuntimeSettings } from '../runtime.ts';
 import type { ReadSecret } from '../secrets.ts';
-import { type GcpAuth, GcpCredentialError, gcpAuth } from './credentials.ts';
+import { type GcpAuth, GcpCredentialError, gcpAuth, safeCause } from './credentials.ts';
 
 /** The APIs the collector calls. */
 export type GcpApi = 'container' | 'resourceManager';
@@ -56,7 +56,10 @@ export interface GcpClient {
   listClusters(project: string, signal: AbortSignal): Promise<ListClustersResponse>;
 }
 
-/** Makes the scan's {@link GcpClient}: credentials are made once, on first use, and shared. */
+/**
+ * Makes the scan's {@link GcpClient}: credentials are made once, on first use, and shared. A
+ * failure to make them is not kept: the next call tries again.
+ */
 export interface GcpClientFactory {
   /** Rejects with {@link GcpCredentialError} when the credentials cannot be made. */
   client(): Promise<GcpClient>;
@@ -75,6 +78,20 @@ export interface GcpDeps {
   fetch?: typeof fetch;
 }
 
+/**
+ * The `google.rpc.ErrorInfo` detail of an error answer (https://cloud.google.com/apis/design/errors):
+ * why (`SERVICE_DISABLED`), and for a disabled API which service and which project
+ * (`metadata.service`, `metadata.consumer`).
+ */
+export interface GoogleErrorInfo {
+  reason?: string | undefined;
+  domain?: string | undefined;
+  /** `metadata.service`: the API concerned (`container.googleapis.com`). */
+  service?: string | undefined;
+  /** `metadata.consumer`: the project it concerns (`projects/123456789012`). */
+  consumer?: string | undefined;
+}
+
 /** An API answered with an error status. */
 export class GoogleApiError extends Error {
   override readonly name = 'GoogleApiError';
@@ -82,17 +99,32 @@ export class GoogleApiError extends Error {
   readonly status: number;
   /** Google's status name (`PERMISSION_DENIED`), when the answer carried one. */
   readonly code: string | undefined;
+  /** The ErrorInfo `reason` (`SERVICE_DISABLED`), when the answer carried one. */
+  readonly reason: string | undefined;
+  /** The ErrorInfo `domain` (`googleapis.com`). */
+  readonly domain: string | undefined;
+  /** The ErrorInfo `metadata.service` (`container.googleapis.com`). */
+  readonly service: string | undefined;
+  /** The ErrorInfo `metadata.consumer` (`projects/123456789012`). */
+  readonly consumer: string | undefined;
   /** Read by `failureText`, which appends the HTTP status as for AWS SDK errors. */
   readonly $metadata: { httpStatusCode: number };
   constructor(
     status: number,
     code: string | undefined,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: { name: string; code?: string | number }; info?: GoogleErrorInfo },
   ) {
-    super(code ? `${code}: ${message}` : message, options);
+    super(
+      code ? `${code}: ${message}` : message,
+      options?.cause ? { cause: options.cause } : undefined,
+    );
     this.status = status;
     this.code = code;
+    this.reason = options?.info?.reason;
+    this.domain = options?.info?.domain;
+    this.service = options?.info?.service;
+    this.consumer = options?.info?.consumer;
     this.$metadata = { httpStatusCode: status };
   }
 }
@@ -150,7 +182,8 @@ export function gcpClientFactory(
   let made: Promise<GcpClient> | undefined;
   return {
     client: () => {
-      made ??= (async () => {
+      if (made) return made;
+      const making = (async () => {
         const auth =
           deps.auth ??
           (await gcpAuth(targets.credentials, targets.endpoints, { readSecret: deps.readSecret }));
@@ -161,7 +194,13 @@ export function gcpClientFactory(
         };
         return googleClient(auth, lazyGke, targets.endpoints, settings, deps.fetch ?? fetch);
       })();
-      return made;
+      made = making;
+      // A failure is not kept: in a warm Lambda container the next scan tries again (a secret
+      // fixed, a transient Secrets Manager error). The callers already waiting share it.
+      making.catch(() => {
+        if (made === making) made = undefined;
+      });
+      return making;
     },
   };
 }
@@ -211,7 +250,7 @@ function googleClient(
       return new Headers(await auth.getRequestHeaders(url));
     } catch (err) {
       if (err instanceof GcpCredentialError) throw err;
-      throw new GcpCredentialError(`no access token: ${oneLine(err)}`, { cause: err });
+      throw new GcpCredentialError(`no access token: ${oneLine(err)}`, { cause: safeCause(err) });
     }
   };
   return {
@@ -253,7 +292,7 @@ function googleClient(
           if (err instanceof MalformedResponse || err instanceof GcpCredentialError) throw err;
           // A connection refused, reset or cut off: transient, retried.
           const error = new GoogleApiError(0, 'UNAVAILABLE', `${what} failed: ${oneLine(err)}`, {
-            cause: err,
+            cause: safeCause(err),
           });
           return { ok: false, error, retry: true };
         }
@@ -307,7 +346,14 @@ async function retrying<T>(
  * error, whose request configuration holds the `Authorization` header.
  */
 function gaxAttempt(err: unknown, what: string, settings: RuntimeSettings): Attempt<never> {
-  const e = (err ?? {}) as { code?: unknown; httpStatusCode?: unknown; cause?: unknown };
+  const e = (err ?? {}) as {
+    code?: unknown;
+    httpStatusCode?: unknown;
+    cause?: unknown;
+    reason?: unknown;
+    domain?: unknown;
+    errorInfoMetadata?: unknown;
+  };
   const code = typeof e.code === 'number' ? e.code : 2;
   const status = typeof e.httpStatusCode === 'number' ? e.httpStatusCode : 0;
   if (status === 0 && code === 4) {
@@ -328,25 +374,57 @@ function gaxAttempt(err: unknown, what: string, settings: RuntimeSettings): Atte
   const name = GRPC_CODES[code] ?? 'UNKNOWN';
   const first = firstLine(err);
   const message = status === 0 ? `${what} failed: ${first}` : first;
+  // gax promotes the answer's ErrorInfo detail to `reason`, `domain` and `errorInfoMetadata`.
+  const info = errorInfo(e.reason, e.domain, e.errorInfoMetadata);
   return {
     ok: false,
-    error: new GoogleApiError(status, name, message),
+    error: new GoogleApiError(status, name, message, info ? { info } : {}),
     retry: RETRIED_CODES.has(code),
   };
 }
 
-/** The error of a non-2xx answer, from Google's error JSON (`{ error: { code, message, status } }`). */
+/** An ErrorInfo's fields, as strings, or `undefined` when it has no reason. */
+function errorInfo(
+  reason: unknown,
+  domain: unknown,
+  metadata: unknown,
+): GoogleErrorInfo | undefined {
+  if (typeof reason !== 'string' || !reason) return undefined;
+  const m = (metadata && typeof metadata === 'object' ? metadata : {}) as Record<string, unknown>;
+  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  return {
+    reason,
+    domain: text(domain),
+    service: text(m.service),
+    consumer: text(m.consumer),
+  };
+}
+
+const ERROR_INFO_TYPE = 'type.googleapis.com/google.rpc.ErrorInfo';
+
+/**
+ * The error of a non-2xx answer, from Google's error JSON
+ * (`{ error: { code, message, status, details: [{ '@type': '...ErrorInfo', reason, ... }] } }`).
+ */
 function apiError(status: number, body: string, retryAfter: string | null): GoogleApiError {
   let code: string | undefined;
   let message = `HTTP ${status}`;
+  let info: GoogleErrorInfo | undefined;
   try {
-    const e = (JSON.parse(body) as { error?: { message?: unknown; status?: unknown } }).error;
+    const e = (
+      JSON.parse(body) as { error?: { message?: unknown; status?: unknown; details?: unknown } }
+    ).error;
     if (typeof e?.status === 'string') code = e.status;
     if (typeof e?.message === 'string' && e.message) message = e.message.split('\n')[0] ?? message;
+    const detail = (Array.isArray(e?.details) ? e.details : []).find(
+      (d): d is Record<string, unknown> =>
+        !!d && typeof d === 'object' && (d as Record<string, unknown>)['@type'] === ERROR_INFO_TYPE,
+    );
+    if (detail) info = errorInfo(detail.reason, detail.domain, detail.metadata);
   } catch {
     // Not Google's error JSON (a proxy's HTML page): the status says it.
   }
-  const err = new GoogleApiError(status, code, message);
+  const err = new GoogleApiError(status, code, message, info ? { info } : {});
   if (retryAfter !== null) retryAfters.set(err, retryAfter);
   return err;
 }

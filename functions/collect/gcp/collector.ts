@@ -35,8 +35,9 @@ const MAX_FOLDER_DEPTH = 20;
 
 /**
  * The projects to scan, as units. Listed projects need no call. Under a folder or organization,
- * every ACTIVE project is found; if a listing or the credentials fail, the plan says so in
- * `errors` (every GCP type, unscoped: nothing GCP can PASS) and keeps the projects it found.
+ * every ACTIVE project is found; if a listing or the credentials fail, or the listings find no
+ * ACTIVE project at all, the plan says so in `errors` (every GCP type, unscoped: nothing GCP can
+ * PASS) and keeps the projects it found.
  *
  * @example const plan = await planGcp(rt, clients, config.gcp);
  */
@@ -60,6 +61,22 @@ export async function planGcp(
     return { units: [], errors };
   }
   const found = await discoverProjects(rt, client, root, errors);
+  if (found.length === 0 && errors.length === 0) {
+    // Listings that succeed but find nothing: most likely roles/browser is missing (the
+    // listings answer only what the identity may see) or the id is wrong. Silence would make
+    // an empty scan look complete.
+    errors.push(
+      collectionError(
+        'gcp',
+        {},
+        GCP_TYPES,
+        LIST_PROJECTS,
+        new Error(
+          `${LIST_PROJECTS} found no ACTIVE project under ${root}: grant the identity roles/browser on ${root}, or check the id`,
+        ),
+      ),
+    );
+  }
   return { units: unitsOf(found), errors };
 }
 

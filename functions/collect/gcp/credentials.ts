@@ -12,8 +12,8 @@
  *   scoped JWT (self-signed JWT, as Google's client libraries do for service accounts), so no
  *   token endpoint is called and the key never leaves the process.
  *
- * Errors never carry a key, a token or a secret: they say what could not be made, and keep the
- * library's error as `cause` only.
+ * Errors never carry a key, a token or a secret: they say what could not be made, and keep of the
+ * library's error its name and code only (its request configuration can hold a token).
  */
 import { readFileSync } from 'node:fs';
 import {
@@ -37,9 +37,26 @@ export const GCP_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
  */
 export type GcpAuth = AuthClient;
 
-/** Credentials that could not be made or could not give a token; never holds secret values. */
+/**
+ * Credentials that could not be made or could not give a token; never holds secret values. Its
+ * `cause`, when it has one, is {@link safeCause}'s `{ name, code }`, never the library's error.
+ */
 export class GcpCredentialError extends Error {
   override readonly name = 'GcpCredentialError';
+}
+
+/**
+ * What an error keeps of the error it replaces: its name and code only. A provider's error (a
+ * gaxios error and what google-auth-library makes of it) can hold its request configuration:
+ * the `Authorization` header, or the STS request body whose subject token carries the AWS
+ * session token. Kept as `cause`, a `logger.error(msg, err)` or `util.inspect` would print it.
+ *
+ * @example new GcpCredentialError('no access token', { cause: safeCause(err) })
+ */
+export function safeCause(err: unknown): { name: string; code?: string | number } {
+  const name = err instanceof Error ? err.name : typeof err;
+  const code = (err as { code?: unknown } | null | undefined)?.code;
+  return typeof code === 'string' || typeof code === 'number' ? { name, code } : { name };
 }
 
 /** The `aws1` credential source of an `external_account` configuration (gcloud's defaults). */
@@ -80,7 +97,7 @@ export function wifConfig(
     } catch (err) {
       throw new GcpCredentialError(
         `the workload identity federation configuration ${credentials.configFile} cannot be read`,
-        { cause: err },
+        { cause: safeCause(err) },
       );
     }
     config = parseJsonObject(
@@ -137,7 +154,7 @@ export async function gcpAuth(
     } catch (err) {
       throw new GcpCredentialError(
         'no workload identity federation configured (configFile or audience) and no Application Default Credentials found',
-        { cause: err },
+        { cause: safeCause(err) },
       );
     }
   }
@@ -150,7 +167,7 @@ export async function gcpAuth(
   } catch (err) {
     throw new GcpCredentialError(
       `the external_account configuration is not usable: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`,
-      { cause: err },
+      { cause: safeCause(err) },
     );
   }
 }
@@ -218,7 +235,7 @@ async function readKey(
       // SecretReadError's message names the ARN only.
       throw new GcpCredentialError(
         `${where} cannot be read: ${err instanceof Error ? err.message : 'unknown error'}`,
-        { cause: err },
+        { cause: safeCause(err) },
       );
     }
   } else {
@@ -227,7 +244,7 @@ async function readKey(
     } catch (err) {
       const code = (err as { code?: string }).code;
       throw new GcpCredentialError(`${where} cannot be read${code ? ` (${code})` : ''}`, {
-        cause: err,
+        cause: safeCause(err),
       });
     }
   }

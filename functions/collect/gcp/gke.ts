@@ -9,16 +9,28 @@
  * decoded message by {@link toRestJson}. The trade-off of using the library: a field the
  * library's protos (7.2.0) do not know yet is dropped in its decoding, so it is not stored
  * either, until the library is updated. The checks read only long-standing fields.
+ *
+ * A project whose Kubernetes Engine API is disabled has no cluster: the listing's 403
+ * `SERVICE_DISABLED` (ErrorInfo `metadata.service` `container.googleapis.com`) for this very
+ * project (`metadata.consumer`) is zero clusters, not an error. The consumer is named by number,
+ * so the project's number is read (`projects.get`) in that case only; a disabled API of another
+ * project (a quota project mixed up) or a number that cannot be read stays an error.
  */
 import type { Resource } from '../../../checks/types.ts';
 import { attempt, type Collected, type CollectRuntime, collectionError } from '../runtime.ts';
-import { type GcpClient, MalformedResponse } from './clients.ts';
+import { type GcpClient, GoogleApiError, MalformedResponse } from './clients.ts';
 
 /** The GKE resource type. */
 export const GCP_GKE_TYPES = ['gcp.gke.cluster'] as const;
 
 /** The operation name of the cluster listing (the API's method id). */
 export const LIST_CLUSTERS = 'container.projects.locations.clusters.list';
+
+/** The operation name of the project read that learns a project's number (the API's method id). */
+export const GET_PROJECT = 'cloudresourcemanager.projects.get';
+
+/** The service name of the Kubernetes Engine API, as a disabled-API error names it. */
+const CONTAINER_SERVICE = 'container.googleapis.com';
 
 /**
  * The full resource name of a cluster (CONTRACTS §1).
@@ -50,7 +62,14 @@ export async function collectGke(
   await attempt(
     out,
     async () => {
-      const page = await rt.call(LIST_CLUSTERS, (signal) => client.listClusters(project, signal));
+      let page: Awaited<ReturnType<GcpClient['listClusters']>>;
+      try {
+        page = await rt.call(LIST_CLUSTERS, (signal) => client.listClusters(project, signal));
+      } catch (err) {
+        // No cluster can exist where the API is off.
+        if (await apiDisabledHere(rt, client, project, err)) return;
+        throw err;
+      }
       const { clusters, missingZones } = page ?? {};
       if (
         (clusters != null && !Array.isArray(clusters)) ||
@@ -106,4 +125,44 @@ export async function collectGke(
 /** A zone the cluster listing could not reach (`missingZones`). */
 export class MissingZone extends Error {
   override readonly name = 'MissingZone';
+}
+
+/**
+ * Whether `err` says the Kubernetes Engine API is disabled in `project` itself: a
+ * `SERVICE_DISABLED` for `container.googleapis.com` whose consumer is `projects/<project>` or
+ * the project's number (read with `projects.get`; if it cannot be read, the answer is no).
+ */
+async function apiDisabledHere(
+  rt: CollectRuntime,
+  client: GcpClient,
+  project: string,
+  err: unknown,
+): Promise<boolean> {
+  if (
+    !(err instanceof GoogleApiError) ||
+    err.reason !== 'SERVICE_DISABLED' ||
+    err.service !== CONTAINER_SERVICE ||
+    err.consumer === undefined
+  ) {
+    return false;
+  }
+  if (err.consumer === `projects/${project}`) return true;
+  if (!/^projects\/\d+$/.test(err.consumer)) return false;
+  try {
+    const answer = await rt.call(GET_PROJECT, (signal) =>
+      client.json(
+        {
+          api: 'resourceManager',
+          method: 'GET',
+          path: `/v3/projects/${encodeURIComponent(project)}`,
+        },
+        signal,
+      ),
+    );
+    const { name, projectId } = answer as { name?: unknown; projectId?: unknown };
+    return name === err.consumer && projectId === project;
+  } catch {
+    // The number is unknown: the listing's own error stands.
+    return false;
+  }
 }

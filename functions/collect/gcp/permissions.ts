@@ -9,6 +9,13 @@ export const PROJECT_PERMISSIONS = [
   'container.clusters.list',
   // roles/iam.securityReviewer
   'resourcemanager.projects.getIamPolicy',
+  // Only when the project's Kubernetes Engine API is disabled: its number, to tell that the
+  // SERVICE_DISABLED error is about this project. Included in roles/browser (Google's role
+  // reference lists it: resourcemanager.folders.get/list, organizations.get, projects.get,
+  // getIamPolicy, list) and, from our knowledge of the role, in roles/iam.securityReviewer
+  // (not checked against the live role reference here). Without it, such a project stays an
+  // error.
+  'resourcemanager.projects.get',
 ] as const;
 
 /** On the folder or organization, when `projects` is `{ folder }` or `{ organization }`. */
@@ -34,6 +41,7 @@ export const GCP_ROLES = {
 export const GCP_OPERATIONS = [
   'container.projects.locations.clusters.list',
   'cloudresourcemanager.projects.getIamPolicy',
+  'cloudresourcemanager.projects.get',
   'cloudresourcemanager.projects.list',
   'cloudresourcemanager.folders.list',
 ] as const;

@@ -5,9 +5,11 @@
  * Credentials that cannot be made or give no token are an error per project, never a crash, and
  * no key, secret or token appears in the inventory or its errors.
  */
+import { inspect } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { gcpClientFactory } from '../../../functions/collect/gcp/clients.ts';
 import { GCP_TYPES } from '../../../functions/collect/gcp/collector.ts';
-import { wifConfig } from '../../../functions/collect/gcp/credentials.ts';
+import { GcpCredentialError, wifConfig } from '../../../functions/collect/gcp/credentials.ts';
 import { SecretReadError } from '../../../functions/collect/secrets.ts';
 import {
   fixtureEstate,
@@ -15,7 +17,7 @@ import {
   makeServiceAccountKey,
   startGcpServer,
 } from '../../helpers/gcp-server.ts';
-import { jsonFile, scanGcp, targetsFor } from './harness.ts';
+import { jsonFile, SETTINGS, scanGcp, targetsFor } from './harness.ts';
 
 const AUDIENCE =
   '//iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/aws/providers/pci-posture';
@@ -336,5 +338,85 @@ describe('service-account keys sign their own JWTs (no token endpoint)', () => {
       expect.stringMatching(/^GoogleApiError: UNAUTHENTICATED: .*\(HTTP 401\)$/),
     ]);
     expectNoSecrets(JSON.stringify(inventory), [impostor.key.private_key!.split('\n')[1]!]);
+  });
+});
+
+describe('a credential failure is not kept for the life of a warm container', () => {
+  it('the next client() after a failed one tries again, and a made client is then reused', async () => {
+    let reads = 0;
+    const readSecret = async () => {
+      reads++;
+      if (reads === 1) throw new SecretReadError(SECRET_ARN, 'ThrottlingException');
+      return JSON.stringify(sa.key);
+    };
+    const targets = targetsFor(server, {
+      projects: ['shop-prod'],
+      credentials: { type: 'service-account-key', secretArn: SECRET_ARN },
+    });
+    const factory = gcpClientFactory(targets, SETTINGS, { readSecret });
+    await expect(factory.client()).rejects.toThrow(GcpCredentialError);
+    const client = await factory.client();
+    await client.authorize(AbortSignal.timeout(5000));
+    expect(await factory.client()).toBe(client);
+    expect(reads).toBe(2);
+  });
+});
+
+/**
+ * Everything an error could print: each level of its `cause` chain as JSON with its own
+ * properties (message and stack included), and `util.inspect` of the whole, hidden ones too.
+ */
+function everythingPrinted(err: unknown): string {
+  const levels: string[] = [];
+  const seen = new WeakSet<object>();
+  const replacer = (_key: string, value: unknown) => {
+    if (typeof value === 'bigint') return String(value);
+    if (value && typeof value === 'object') {
+      if (seen.has(value)) return '[seen]';
+      seen.add(value);
+    }
+    return value;
+  };
+  for (let e: unknown = err, depth = 0; e && depth < 10; depth++) {
+    const own =
+      typeof e === 'object'
+        ? Object.fromEntries(
+            Object.getOwnPropertyNames(e).map((k) => [k, (e as Record<string, unknown>)[k]]),
+          )
+        : e;
+    levels.push(JSON.stringify(own, replacer));
+    e = (e as { cause?: unknown }).cause;
+  }
+  return `${levels.join('\n')}\n${inspect(err, { depth: null, showHidden: true })}`;
+}
+
+describe('a credential error holds no secret, whatever prints it', () => {
+  it.each([
+    {
+      scenario:
+        'STS refuses the exchange: no AWS secret or session token in the error or its causes',
+      at: () => refusing,
+      serviceAccount: SERVICE_ACCOUNT,
+    },
+    {
+      scenario:
+        'impersonation is denied: no AWS secret, session token or STS bearer token in the error or its causes',
+      at: () => server,
+      serviceAccount: 'someone-else@shop-sec.iam.gserviceaccount.com',
+    },
+  ])('$scenario', async ({ at, serviceAccount }) => {
+    const s = at();
+    const targets = targetsFor(s, {
+      projects: ['shop-prod'],
+      credentials: { type: 'workload-identity-federation', audience: AUDIENCE, serviceAccount },
+    });
+    const client = await gcpClientFactory(targets, SETTINGS).client();
+    const error = await client.authorize(AbortSignal.timeout(5000)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GcpCredentialError);
+    const printed = everythingPrinted(error);
+    expect(printed).toMatch(/GcpCredentialError: no access token/);
+    expect(s.exchanges.length).toBeGreaterThan(0); // the signed request did reach STS
+    expectNoSecrets(printed, [...s.issuedTokens]);
+    expect(printed).not.toMatch(/Bearer|subject_token|x-amz-security-token/i);
   });
 });

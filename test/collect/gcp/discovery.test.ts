@@ -132,6 +132,39 @@ describe('planning', () => {
     ]);
   });
 
+  it.each([
+    {
+      scenario: 'a folder holding only projects pending deletion',
+      projects: { folder: 'folders/50' },
+      root: 'folders/50',
+    },
+    {
+      scenario: 'an organization the identity sees nothing of (or a wrong id)',
+      projects: { organization: 'organizations/2' },
+      root: 'organizations/2',
+    },
+  ])(
+    '$scenario: no unit and one unscoped error naming the root and roles/browser',
+    async ({ projects, root }) => {
+      const estate: GcpEstate = {
+        folders: { ...NESTED.folders, 'folders/50': { parent: 'organizations/1' } },
+        projects: { ...NESTED.projects, 'only-deleted': project('folders/50', 'DELETE_REQUESTED') },
+      };
+      const { units, inventory } = await plan({ estate }, projects);
+      expect(units).toEqual([]);
+      expect(inventory.errors).toEqual([
+        {
+          provider: 'gcp',
+          scope: {},
+          types: [...GCP_TYPES],
+          operation: 'cloudresourcemanager.projects.list',
+          message: `Error: cloudresourcemanager.projects.list found no ACTIVE project under ${root}: grant the identity roles/browser on ${root}, or check the id`,
+        },
+      ]);
+      for (const r of server!.requests) expect(r.status).toBe(200);
+    },
+  );
+
   it('credentials that give no token: one unscoped error, no unit', async () => {
     server = await startGcpServer({ estate: NESTED, accessTokens: [TOKEN] });
     const auth = Object.assign(tokenAuth(TOKEN), {

@@ -5,6 +5,7 @@
  * time limit, and the other project is always read in full.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { GoogleApiError, gcpClientFactory } from '../../../functions/collect/gcp/clients.ts';
 import { GCP_TYPES } from '../../../functions/collect/gcp/collector.ts';
 import { evaluate } from '../../../functions/engine/evaluate.ts';
 import {
@@ -302,6 +303,103 @@ describe('retries and time limits', () => {
       }),
     ]);
     expect(requests(clustersPath('shop-faulty'))).toHaveLength(1);
+  });
+});
+
+describe('a project whose Kubernetes Engine API is disabled', () => {
+  const GET_PROJECT = 'cloudresourcemanager.projects.get';
+  it.each([
+    {
+      scenario:
+        'disabled in the project itself (consumer by number): no cluster and no error, learnt with one projects.get',
+      fault: { kind: 'service-disabled' },
+      errors: [],
+      projectGets: 1,
+    },
+    {
+      scenario:
+        'disabled in the project itself (consumer by id): no cluster and no error, without projects.get',
+      fault: { kind: 'service-disabled', consumer: 'projects/shop-faulty' },
+      errors: [],
+      projectGets: 0,
+    },
+    {
+      scenario:
+        'disabled in another project (a quota project mixed up): the GKE error stays for the project',
+      fault: { kind: 'service-disabled', consumer: 'projects/999999999999' },
+      errors: [
+        /^GoogleApiError: PERMISSION_DENIED: container API has not been used in project 999999999999 .*\(HTTP 403\)$/,
+      ],
+      projectGets: 1,
+    },
+    {
+      scenario: 'the project number cannot be read (projects.get denied): the GKE error stays',
+      fault: { kind: 'service-disabled' },
+      project: { kind: 'denied' },
+      errors: [
+        /^GoogleApiError: PERMISSION_DENIED: container API has not been used in project 100001 .*\(HTTP 403\)$/,
+      ],
+      projectGets: 1,
+    },
+  ] as {
+    scenario: string;
+    fault: GcpFault;
+    project?: GcpFault;
+    errors: RegExp[];
+    projectGets: number;
+  }[])('$scenario', async ({ fault, project, errors, projectGets }) => {
+    const { inventory, requests, rt } = await scanWith({
+      faults: { clusters: fault, ...(project ? { project } : {}) },
+    });
+    expect(inventory.errors).toEqual(
+      errors.map((message) => ({
+        provider: 'gcp',
+        scope: { project: 'shop-faulty' },
+        types: ['gcp.gke.cluster'],
+        operation: CLUSTERS,
+        message: expect.stringMatching(message),
+      })),
+    );
+    // Not retried: one listing; the number read only when the consumer is a number.
+    expect(requests(clustersPath('shop-faulty'))).toHaveLength(1);
+    expect(requests('/v3/projects/shop-faulty')).toHaveLength(projectGets);
+    expect(rt.calls.get(GET_PROJECT) ?? 0).toBe(projectGets);
+    expect(requests('/v3/projects/shop-prod')).toEqual([]);
+    const faulty = inventory.resources.filter((r) => r.scope.project === 'shop-faulty');
+    expect(faulty.map((r) => r.type)).toEqual(['gcp.project.iam-policy']);
+    expectHealthyProjectRead(inventory.resources);
+  });
+
+  it('a disabled API over REST keeps its ErrorInfo on the error: reason, domain, service, consumer', async () => {
+    server = await startGcpServer({
+      accessTokens: [TOKEN],
+      estate: {
+        projects: {
+          'shop-prod': {
+            ...healthy(),
+            number: '123456789012',
+            faults: { project: { kind: 'service-disabled' } },
+          },
+        },
+      },
+    });
+    const targets = targetsFor(server, { projects: ['shop-prod'] });
+    const client = await gcpClientFactory(targets, SETTINGS, { auth }).client();
+    const error = await client
+      .json(
+        { api: 'resourceManager', method: 'GET', path: '/v3/projects/shop-prod' },
+        AbortSignal.timeout(5000),
+      )
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GoogleApiError);
+    expect(error).toMatchObject({
+      status: 403,
+      code: 'PERMISSION_DENIED',
+      reason: 'SERVICE_DISABLED',
+      domain: 'googleapis.com',
+      service: 'cloudresourcemanager.googleapis.com',
+      consumer: 'projects/123456789012',
+    });
   });
 });
 
