@@ -6,6 +6,7 @@
  * GetWebIdentityToken, limited to the configured audience and 5 minutes). A secret is read by its
  * ARN only.
  */
+import { federatedAudience } from '../functions/collect/azure/audience.ts';
 import type { ScanConfig } from '../functions/config/scan-config.ts';
 import type { Permission } from './least-privilege.ts';
 import { PropsError } from './props-error.ts';
@@ -107,14 +108,16 @@ export function cloudCredentialPermissions(
   const azure = config.azure?.credentials;
   if (azure && (who === 'azure' || (who === 'plan' && azureDiscovers(config)))) {
     if (azure.type === 'federated') {
+      // The audience the collector asks for (a sovereign cloud's own, by its authority host).
+      const audience = (config.azure && federatedAudience(config.azure)) ?? azure.audience;
       permissions.push({
         actions: ['sts:GetWebIdentityToken'],
         resources: ['*'],
         conditions: {
-          'ForAllValues:StringEquals': { 'sts:IdentityTokenAudience': [azure.audience] },
+          'ForAllValues:StringEquals': { 'sts:IdentityTokenAudience': [audience] },
           NumericLessThanEquals: { 'sts:DurationSeconds': WEB_IDENTITY_TOKEN_SECONDS },
         },
-        wildcardReason: `sts:GetWebIdentityToken supports no resource-level permissions; the conditions limit the token to the audience ${azure.audience} and ${WEB_IDENTITY_TOKEN_SECONDS} s, and its subject is this role.`,
+        wildcardReason: `sts:GetWebIdentityToken supports no resource-level permissions; the conditions limit the token to the audience ${audience} and ${WEB_IDENTITY_TOKEN_SECONDS} s, and its subject is this role.`,
       });
     } else if (azure.secretArn) {
       permissions.push({

@@ -16,7 +16,7 @@
  * Every request is recorded (method, path, query, api-version, `$filter`, whether it carried a
  * bearer token, the token request's form). Faults per operation and subscription: 403
  * AuthorizationFailed, 429 with Retry-After, 500, malformed JSON; the token endpoint can refuse
- * (400 invalid_client, AADSTS7000215).
+ * (400 invalid_client, AADSTS7000215), refuse quoting the secrets it received, or hang.
  */
 import { createHash, createPublicKey, randomBytes, constants as rsa, verify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -95,6 +95,14 @@ export interface AzureServerOptions {
   credential?: AzureCredentialExpectation;
   /** The token endpoint refuses every request (400 invalid_client). */
   refuseTokens?: boolean;
+  /**
+   * The token endpoint refuses every request with an `error_description` that quotes what it
+   * received (the client secret, the client assertion) and a PEM private key, on its first line:
+   * what the collector records must be scrubbed of them.
+   */
+  echoSecretsInRefusal?: boolean;
+  /** The first this many token requests are never answered (the connection stays open). */
+  hangTokens?: number;
   /** Lifetime of the tokens issued, in s; default 3599. */
   tokenLifetimeSeconds?: number;
   /** Where nextLinks point; default the server's own URL (a fault: another origin). */
@@ -141,6 +149,10 @@ const fixture = (path: string) =>
   JSON.parse(readFileSync(new URL(path, FIXTURES), 'utf8')) as {
     responses: { '200': { body: Json } };
   };
+
+/** The PEM private key lines `echoSecretsInRefusal` quotes (not a real key). */
+export const LEAKED_KEY =
+  '-----BEGIN PRIVATE KEY----- MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7leakedKeyLine';
 
 const OWNER = '8e3af657-a8ff-443c-a75c-2fe8c4bcb635';
 const USER_ACCESS_ADMINISTRATOR = '18d7d88d-d35e-4fb5-a5c3-7773c20a72d9';
@@ -352,6 +364,7 @@ export async function startAzureServer(options: AzureServerOptions = {}): Promis
     left: f.times ?? (f.kind === 'forbidden' || f.kind === 'malformed' ? Infinity : 1),
   }));
   const requests: AzureRequest[] = [];
+  let hangsLeft = options.hangTokens ?? 0;
   const issued = new Set<string>();
   const { ca, cert, key } = testCa();
   let url = '';
@@ -392,6 +405,12 @@ export async function startAzureServer(options: AzureServerOptions = {}): Promis
         correlation_id: '00000000-0000-0000-0000-000000000000',
       });
     };
+    if (options.echoSecretsInRefusal) {
+      return refuse(
+        'invalid_client',
+        `AADSTS7000215: Invalid client credential: client_secret=${form.client_secret ?? ''} client_assertion=${form.client_assertion ?? ''} key=${LEAKED_KEY}`,
+      );
+    }
     if (options.refuseTokens) {
       return refuse(
         'invalid_client',
@@ -588,6 +607,11 @@ export async function startAzureServer(options: AzureServerOptions = {}): Promis
             new URLSearchParams(Buffer.concat(chunks).toString('utf8')),
           );
           record.form = form;
+          if (hangsLeft > 0) {
+            hangsLeft--;
+            record.error = 'hung';
+            return; // never answered: close() ends the connection
+          }
           return token(res, record, form);
         }
         if (req.method === 'GET') {

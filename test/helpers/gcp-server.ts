@@ -25,6 +25,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+  loadContainerDescriptors,
   type ProtoField,
   type ProtoMessage,
   protoMessage,
@@ -159,6 +160,7 @@ export interface GcpServer {
  * finally { await server.close(); }
  */
 export async function startGcpServer(options: GcpServerOptions): Promise<GcpServer> {
+  await loadContainerDescriptors(); // to answer enums as numbers, as Google does for gax
   const requests: RecordedRequest[] = [];
   const exchanges: RecordedExchange[] = [];
   const issuedTokens: string[] = [];

@@ -215,6 +215,26 @@ describe('credential permissions', () => {
     }
   });
 
+  it("Azure Government: the token's audience is that cloud's own (api://AzureADTokenExchangeUSGov)", () => {
+    const { template: t } = checkerStack({
+      config: {
+        azure: {
+          subscriptions: ['00000000-0000-0000-0000-000000000001'],
+          tenantId: TENANT,
+          clientId: CLIENT,
+          cloud: {
+            authorityHost: 'https://login.microsoftonline.us',
+            resourceManager: 'https://management.usgovcloudapi.net',
+          },
+        },
+      },
+    });
+    const [statement] = credentialStatements(statementsOf(t, 'CollectAzureRole'));
+    expect(statement?.Condition?.['ForAllValues:StringEquals']).toEqual({
+      'sts:IdentityTokenAudience': ['api://AzureADTokenExchangeUSGov'],
+    });
+  });
+
   it('secrets: GetSecretValue on exactly the named secret, for its own collect role only', () => {
     const { template: t } = checkerStack({ config: WITH_SECRETS });
     const secretsOf = (role: string) =>

@@ -10,8 +10,15 @@
  * - `secret`: a client secret, from Secrets Manager or an environment variable.
  *
  * The secret material is read on first use (a scan that reads nothing from Azure reads no
- * secret) and once. Errors name where it came from, never its value: every value read, and
- * every assertion made, is also scrubbed from the error text the collector records.
+ * secret) and kept once the credential is made; a failure to read it is not kept (the next token
+ * request reads again: a secret fixed or rotated after a failure is picked up by a warm Lambda).
+ * Errors name where it came from, never its value: every value read, and every assertion made,
+ * is also scrubbed from the error text the collector records, as is anything shaped like a JWT
+ * (the certificate's assertion, which MSAL makes) or a PEM private key.
+ *
+ * A token request is shared by the clients that ask at once, and limited to
+ * `callTimeoutMs * maxAttempts` (MSAL's token request has no time limit of its own): a token
+ * endpoint that hangs fails that request, and the next one starts afresh.
  */
 import { readFile } from 'node:fs/promises';
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth';
@@ -21,8 +28,11 @@ import {
   ClientSecretCredential,
 } from '@azure/identity';
 import type { AzureTargets } from '../../config/scan-config.ts';
-import type { RuntimeSettings } from '../runtime.ts';
+import { CallTimeout, type RuntimeSettings } from '../runtime.ts';
 import type { ReadSecret } from '../secrets.ts';
+import { federatedAudience } from './audience.ts';
+
+export { federatedAudience, PUBLIC_FEDERATION_AUDIENCE } from './audience.ts';
 
 /** What the credential needs from outside; tests inject each. */
 export interface AzureCredentialDeps {
@@ -70,6 +80,12 @@ export function needsInstanceDiscoveryOff(authorityHost: string): boolean {
   return !MICROSOFT_AUTHORITY_HOSTS.has(new URL(authorityHost).hostname.toLowerCase());
 }
 
+/** Text shaped like a JWT (a client assertion, an access token). */
+const JWT = /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g;
+/** A PEM private key, from its first line to its last (or the end of the text). */
+const PEM_PRIVATE_KEY =
+  /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g;
+
 /**
  * A web identity token of the running AWS role for `audience`, from STS GetWebIdentityToken
  * (RS256, which Entra accepts; 5 minutes). The role needs `sts:GetWebIdentityToken`, and the
@@ -112,8 +128,8 @@ export interface AzureCredential extends TokenCredential {
 
 /**
  * The credential of the config's `azure` section. Secret material is read on the first token
- * request, once; a failure to read it is remembered (every later request fails the same way,
- * without reading again).
+ * request, and kept once read; a failure to read it (or to make the credential) is not kept: the
+ * next token request tries again. A token request is limited to `callTimeoutMs * maxAttempts`.
  *
  * @example
  * const credential = azureCredential(config.azure, settings, { readSecret });
@@ -121,7 +137,7 @@ export interface AzureCredential extends TokenCredential {
  */
 export function azureCredential(
   targets: Pick<AzureTargets, 'tenantId' | 'clientId' | 'credentials' | 'cloud'>,
-  settings: Pick<RuntimeSettings, 'maxAttempts'>,
+  settings: Pick<RuntimeSettings, 'maxAttempts' | 'callTimeoutMs'>,
   deps: AzureCredentialDeps = {},
 ): AzureCredential {
   const secrets = new Set<string>();
@@ -186,7 +202,7 @@ export function azureCredential(
       }
       return new ClientCertificateCredential(tenantId, clientId, { certificate: pem }, options);
     }
-    const audience = c.audience;
+    const audience = federatedAudience(targets) ?? c.audience;
     // MSAL asks for the assertion more than once per token request: one made within the last
     // minute is reused (an STS token is good for 5 minutes), so STS is called once per token.
     let made: { at: number; token: Promise<string> } | undefined;
@@ -218,32 +234,90 @@ export function azureCredential(
     return new ClientAssertionCredential(tenantId, clientId, assertion, options);
   };
 
+  // The credential, once made. A failure to make it (a secret that could not be read) is dropped,
+  // so that the next token request reads again: a warm Lambda does not keep a failure.
   let inner: Promise<TokenCredential> | undefined;
+  const credential = () => {
+    if (!inner) {
+      const made = make();
+      inner = made;
+      made.catch(() => {
+        if (inner === made) inner = undefined;
+      });
+    }
+    return inner;
+  };
+  const limitMs = settings.callTimeoutMs * settings.maxAttempts;
   // Requests for the same scope while one is in flight share it: the clients of a scan start
   // together, and each would otherwise ask Entra for a token (MSAL caches only once one is back).
   const inFlight = new Map<string, Promise<AccessToken | null>>();
   const request = async (scopes: string | string[], opts?: GetTokenOptions) => {
-    inner ??= make();
-    // Not the caller's abort signal: the request is shared (the caller's wait still ends on it).
-    const { abortSignal: _, ...shared } = opts ?? {};
-    const token = await (await inner).getToken(scopes, shared);
-    if (token) remember(token.token);
-    return token;
+    // Not the caller's abort signal: the request is shared (core's token cycler shares it among
+    // a client's requests too, with the first one's signal), and one caller's attempt running
+    // out of time must not fail the others. Its own limit instead; MSAL's client-credential
+    // request ignores an abort signal, so the race is what ends the wait (the runtime's race
+    // ends each caller's).
+    const limit = new AbortController();
+    const timer = setTimeout(
+      () =>
+        limit.abort(
+          new CallTimeout(
+            `Microsoft Entra ID did not answer the token request within ${limitMs / 1000} s`,
+          ),
+        ),
+      limitMs,
+    );
+    const stop = abortedWith(limit.signal);
+    const made = credential();
+    try {
+      let c: TokenCredential;
+      try {
+        c = await Promise.race([made, stop]);
+      } catch (err) {
+        // A credential still being made when the limit ran out (a secret read that hangs) is
+        // dropped too: the next request makes it again. One made is kept (MSAL's token cache).
+        if (inner === made) inner = undefined;
+        throw err;
+      }
+      const { abortSignal: _, ...shared } = opts ?? {};
+      const token = await Promise.race([
+        c.getToken(scopes, { ...shared, abortSignal: limit.signal }),
+        stop,
+      ]);
+      if (token) remember(token.token);
+      return token;
+    } finally {
+      clearTimeout(timer);
+    }
   };
   return {
     getToken(scopes: string | string[], opts?: GetTokenOptions): Promise<AccessToken | null> {
       const key = [scopes].flat().join(' ');
       let pending = inFlight.get(key);
       if (!pending) {
-        pending = request(scopes, opts).finally(() => inFlight.delete(key));
+        const mine: Promise<AccessToken | null> = request(scopes, opts).finally(() => {
+          if (inFlight.get(key) === mine) inFlight.delete(key);
+        });
+        pending = mine;
         inFlight.set(key, pending);
       }
       return pending;
     },
     scrub(text: string): string {
-      let out = text;
+      // The shapes first: a key's first line is also one of the secret values.
+      let out = text.replace(PEM_PRIVATE_KEY, '[REDACTED]').replace(JWT, '[REDACTED]');
       for (const s of secrets) out = out.split(s).join('[REDACTED]');
       return out;
     },
   };
+}
+
+/** A promise rejected with the signal's reason once it aborts (never settled otherwise). */
+function abortedWith(signal: AbortSignal): Promise<never> {
+  const p = new Promise<never>((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
+  p.catch(() => {}); // a race that ended first leaves it unhandled otherwise
+  return p;
 }

@@ -15,5 +15,9 @@ export {
   collectAzureUnit,
   planAzure,
 } from './collector.ts';
-export { AzureCredentialUnavailable } from './credentials.ts';
+export {
+  AzureCredentialUnavailable,
+  federatedAudience,
+  PUBLIC_FEDERATION_AUDIENCE,
+} from './credentials.ts';
 export { AZURE_OPERATIONS, AZURE_READ_ACTIONS, AZURE_READER_ROLE } from './permissions.ts';

@@ -80,7 +80,10 @@ export async function collectGke(
         );
       }
       // The GKE protos (large) load with the first answer, not at init.
-      const { protoMessage, toRestJson } = await import('./proto-json.ts');
+      const { loadContainerDescriptors, protoMessage, toRestJson } = await import(
+        './proto-json.ts'
+      );
+      await loadContainerDescriptors();
       const cluster = protoMessage('google.container.v1.Cluster');
       let unnamed = 0;
       for (const decoded of clusters ?? []) {

@@ -12,9 +12,6 @@
  * its default; a field with presence (a oneof member, proto3 `optional`) and a message that was
  * sent (even empty) are kept; well-known types get their JSON form.
  */
-import containerProtos from '@google-cloud/container/build/protos/protos.json' with {
-  type: 'json',
-};
 
 /** A node of protobufjs's JSON descriptor (`protos.json`). */
 interface DescriptorNode {
@@ -51,7 +48,20 @@ export interface ProtoMessage {
   fields: ReadonlyMap<string, ProtoField>;
 }
 
-const ROOT = containerProtos as unknown as DescriptorNode;
+/** The library's descriptors, once {@link loadContainerDescriptors} has read them. */
+let ROOT: DescriptorNode | undefined;
+
+/**
+ * Reads the library's descriptors (3.5 MB of JSON) on first use: a dynamic import, so that a
+ * bundle that never converts a cluster (the `plan` function) neither loads nor carries them.
+ *
+ * @example await loadContainerDescriptors(); protoMessage('google.container.v1.Cluster');
+ */
+export async function loadContainerDescriptors(): Promise<void> {
+  ROOT ??= (
+    await import('@google-cloud/container/build/protos/protos.json', { with: { type: 'json' } })
+  ).default as unknown as DescriptorNode;
+}
 
 const SCALARS = new Set([
   'double',
@@ -115,6 +125,8 @@ export function protoMessage(fullName: string): ProtoMessage {
 }
 
 function lookup(path: readonly string[]): DescriptorNode | undefined {
+  if (!ROOT)
+    throw new Error('the GKE descriptors are not loaded: await loadContainerDescriptors()');
   let node: DescriptorNode | undefined = ROOT;
   for (const part of path) node = node?.nested?.[part];
   return node;

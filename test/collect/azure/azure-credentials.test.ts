@@ -8,12 +8,28 @@ import { join } from 'node:path';
 import { GetWebIdentityTokenCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { needsInstanceDiscoveryOff } from '../../../functions/collect/azure/credentials.ts';
+import {
+  federatedAudience,
+  needsInstanceDiscoveryOff,
+} from '../../../functions/collect/azure/credentials.ts';
 import { SecretReadError } from '../../../functions/collect/secrets.ts';
-import { type AzureServer, fixtureEstate, startAzureServer } from '../../helpers/azure-server.ts';
+import type { AzureTargets } from '../../../functions/config/scan-config.ts';
+import {
+  type AzureServer,
+  fixtureEstate,
+  LEAKED_KEY,
+  startAzureServer,
+} from '../../helpers/azure-server.ts';
 import { selfSignedCertificate } from '../../helpers/test-ca.ts';
 import { tempDir } from '../../helpers/tmp.ts';
-import { CLIENT_ID, CLIENT_SECRET, collectAzure, SECRET_ENV } from './harness.ts';
+import {
+  azureClients,
+  CLIENT_ID,
+  CLIENT_SECRET,
+  collectAzure,
+  collectWith,
+  SECRET_ENV,
+} from './harness.ts';
 
 const SUB = fixtureEstate().subscriptions[0]!.subscription.subscriptionId;
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:azure-scanner-AbCdEf';
@@ -114,6 +130,77 @@ describe('Azure credentials', () => {
       ),
     );
     expect(tokenRequests(server)).toEqual([]);
+  });
+
+  it('a secret read that failed is read again by the next scan of the same clients, and a secret read is kept', async () => {
+    server = await startAzureServer({ credential: { clientId: CLIENT_ID, secret: CLIENT_SECRET } });
+    const reads: string[] = [];
+    const { targets, clients } = azureClients(
+      server,
+      { subscriptions: [SUB], credentials: { type: 'secret', secretArn: SECRET_ARN } },
+      {
+        readSecret: async (arn) => {
+          reads.push(arn);
+          if (reads.length === 1) throw new SecretReadError(arn, 'ThrottlingException');
+          return CLIENT_SECRET;
+        },
+      },
+    );
+    const failed = await collectWith(targets, clients);
+    expect(failed.resources).toEqual([]);
+    expect(failed.errors.map((e) => e.message)).toEqual(
+      Array(3).fill(
+        `AzureAuthenticationFailed: SecretReadError: secret ${SECRET_ARN} could not be read: ThrottlingException`,
+      ),
+    );
+    expect(reads).toHaveLength(1);
+
+    const second = await collectWith(targets, clients);
+    expectCollected(second);
+    expect(reads).toEqual([SECRET_ARN, SECRET_ARN]);
+    // The credential made is kept: a third scan reads nothing.
+    expectCollected(await collectWith(targets, clients));
+    expect(reads).toHaveLength(2);
+    expectClean(second, server);
+  });
+
+  it('an Entra refusal that quotes the secret, the assertion and a private key is recorded redacted, for every credential type', async () => {
+    server = await startAzureServer({ echoSecretsInRefusal: true });
+    const file = join(dir, 'echoed.pem');
+    writeFileSync(file, PEM);
+    const runs = {
+      secret: await collectAzure(server, { subscriptions: [SUB] }),
+      certificate: await collectAzure(server, {
+        subscriptions: [SUB],
+        credentials: { type: 'certificate', file },
+      }),
+      federated: await collectAzure(
+        server,
+        { subscriptions: [SUB], credentials: { type: 'federated', audience: 'api://pci-posture' } },
+        { webIdentityToken: async () => ASSERTION },
+      ),
+    };
+    const sent = tokenRequests(server).map((r) => r.form!);
+    // Each type sent what the server quotes back.
+    expect(sent.some((f) => f.client_secret === CLIENT_SECRET)).toBe(true);
+    expect(sent.some((f) => f.client_assertion === ASSERTION)).toBe(true);
+    const assertions = sent.map((f) => f.client_assertion).filter((a) => a !== undefined);
+    expect(assertions.length).toBeGreaterThanOrEqual(2);
+    for (const [type, run] of Object.entries(runs)) {
+      expect(run.errors, type).toHaveLength(3);
+      for (const e of run.errors) {
+        expect(e.message, type).toMatch(
+          /^AzureAuthenticationFailed: .*AADSTS7000215: Invalid client credential: .*\[REDACTED\]/,
+        );
+        expect(e.message, type).not.toContain(CLIENT_SECRET);
+        expect(e.message, type).not.toContain('PRIVATE KEY');
+        expect(e.message, type).not.toContain(LEAKED_KEY.split(' ').at(-1)!);
+        for (const a of assertions) expect(e.message, type).not.toContain(a);
+        // Not even a part of an assertion (its header or payload) is left.
+        expect(e.message, type).not.toMatch(/eyJ/);
+      }
+      expect(run.text, type).not.toContain(CLIENT_SECRET);
+    }
   });
 
   it('certificate (PEM with its key) from a file and from Secrets Manager: a signed assertion', async () => {
@@ -241,6 +328,58 @@ describe('Azure credentials', () => {
     expectCollected(run);
     expect(tokenRequests(server)[0]!.form!.client_assertion).toBe(ASSERTION);
     expectClean(run, server);
+  });
+
+  it.each([
+    [
+      'https://login.microsoftonline.com',
+      'api://AzureADTokenExchange',
+      'api://AzureADTokenExchange',
+    ],
+    [
+      'https://login.microsoftonline.us',
+      'api://AzureADTokenExchange',
+      'api://AzureADTokenExchangeUSGov',
+    ],
+    [
+      'https://LOGIN.microsoftonline.us/',
+      'api://AzureADTokenExchange',
+      'api://AzureADTokenExchangeUSGov',
+    ],
+    [
+      'https://login.chinacloudapi.cn',
+      'api://AzureADTokenExchange',
+      'api://AzureADTokenExchangeChina',
+    ],
+    ['https://login.microsoftonline.us', 'api://pci-posture', 'api://pci-posture'],
+    [
+      'https://login.chinacloudapi.cn',
+      'api://AzureADTokenExchangeChina',
+      'api://AzureADTokenExchangeChina',
+    ],
+    ['https://login.usgovcloudapi.net', 'api://AzureADTokenExchange', 'api://AzureADTokenExchange'],
+    ['https://127.0.0.1:8443', 'api://AzureADTokenExchange', 'api://AzureADTokenExchange'],
+  ])(
+    'the federated audience for authority host %s and audience %s is %s',
+    (host, audience, want) => {
+      const targets: Pick<AzureTargets, 'credentials' | 'cloud'> = {
+        credentials: { type: 'federated', audience },
+        cloud: { authorityHost: host, resourceManager: 'https://management.azure.com' },
+      };
+      expect(federatedAudience(targets)).toBe(want);
+    },
+  );
+
+  it('a credential that is not federated has no federated audience', () => {
+    expect(
+      federatedAudience({
+        credentials: { type: 'secret', env: SECRET_ENV },
+        cloud: {
+          authorityHost: 'https://login.microsoftonline.us',
+          resourceManager: 'https://management.usgovcloudapi.net',
+        },
+      }),
+    ).toBeUndefined();
   });
 
   it('turns instance discovery off only for authority hosts MSAL does not know', () => {

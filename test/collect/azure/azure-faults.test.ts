@@ -11,7 +11,14 @@ import {
   fixtureEstate,
   startAzureServer,
 } from '../../helpers/azure-server.ts';
-import { CLIENT_ID, CLIENT_SECRET, collectAzure, SETTINGS } from './harness.ts';
+import {
+  azureClients,
+  CLIENT_ID,
+  CLIENT_SECRET,
+  collectAzure,
+  collectWith,
+  SETTINGS,
+} from './harness.ts';
 
 const estate = fixtureEstate();
 const [SUB_A, SUB_B] = estate.subscriptions.map((s) => s.subscription.subscriptionId) as [
@@ -237,5 +244,48 @@ describe('Azure collection faults', () => {
     );
     // Each list was tried twice (a timed-out attempt is retried like a dropped connection).
     expect(server.requests.filter((q) => q.operation)).toHaveLength(6);
+  });
+
+  it('a token request that hangs fails the lists waiting on it in bounded time, and the next request starts afresh', async () => {
+    server = await startAzureServer({
+      hangTokens: 1,
+      credential: { clientId: CLIENT_ID, secret: CLIENT_SECRET },
+    });
+    // One subscription's three lists at a time: the first subscription's share the hung request.
+    const settings = { ...SETTINGS, concurrency: 3, callTimeoutMs: 300, maxAttempts: 2 };
+    const { targets, clients } = azureClients(
+      server,
+      { subscriptions: [SUB_A, SUB_B] },
+      {},
+      settings,
+    );
+    const started = Date.now();
+    const first = await collectWith(targets, clients, settings);
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(first.errors).toHaveLength(3);
+    for (const e of first.errors) {
+      expect(e.scope).toEqual({ subscription: SUB_A });
+      expect(e.message).toBe(
+        'CallTimeout: Microsoft Entra ID did not answer the token request within 0.6 s',
+      );
+    }
+    // The hung request was dropped: the second subscription's lists asked for a token again.
+    const types = (run: typeof first, sub: string) => {
+      const out: Record<string, number> = {};
+      for (const r of run.resources.filter((r) => r.scope.subscription === sub)) {
+        out[r.type] = (out[r.type] ?? 0) + 1;
+      }
+      return out;
+    };
+    expect(types(first, SUB_B)).toEqual(count(SUB_B));
+    const tokenRequests = server.requests.filter((q) => q.form);
+    expect(tokenRequests.map((q) => q.error)).toEqual(['hung', undefined]);
+
+    // A later scan with the same clients (a warm Lambda) collects both.
+    const second = await collectWith(targets, clients, settings);
+    expect(second.errors).toEqual([]);
+    expect(types(second, SUB_A)).toEqual(count(SUB_A));
+    expect(types(second, SUB_B)).toEqual(count(SUB_B));
+    expect(second.text).not.toContain(CLIENT_SECRET);
   });
 });

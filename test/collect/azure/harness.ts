@@ -4,6 +4,7 @@
  */
 import type { CollectionError, Resource } from '../../../checks/types.ts';
 import {
+  type AzureClientFactory,
   type AzureDeps,
   type AzureScanUnit,
   azureClientFactory,
@@ -51,16 +52,17 @@ export interface AzureRun {
 }
 
 /**
- * Plans and collects every unit, as `collectScan` would.
+ * The client factory `collectAzure` uses, for a test that scans more than once with one factory
+ * (as a warm Lambda does).
  *
- * @example const run = await collectAzure(server, { subscriptions: 'all' }); expect(run.errors).toEqual([]);
+ * @example const { targets, clients } = azureClients(server, { subscriptions: [sub] }); await collectWith(targets, clients);
  */
-export async function collectAzure(
+export function azureClients(
   server: AzureServer,
   over: Partial<AzureTargets> = {},
   deps: AzureDeps = {},
   settings: RuntimeSettings = SETTINGS,
-): Promise<AzureRun> {
+): { targets: AzureTargets; clients: AzureClientFactory } {
   const targets = targetsFor(server, over);
   const clients = azureClientFactory(targets, settings, {
     tlsCa: server.ca,
@@ -68,6 +70,19 @@ export async function collectAzure(
     retryDelayMs: 50,
     ...deps,
   });
+  return { targets, clients };
+}
+
+/**
+ * Plans and collects every unit with the given clients, as `collectScan` would.
+ *
+ * @example const run = await collectWith(targets, clients);
+ */
+export async function collectWith(
+  targets: AzureTargets,
+  clients: AzureClientFactory,
+  settings: RuntimeSettings = SETTINGS,
+): Promise<AzureRun> {
   const collector = azureCollector(targets, clients);
   const rt = new CollectRuntime(settings);
   try {
@@ -85,4 +100,19 @@ export async function collectAzure(
   } finally {
     rt.close();
   }
+}
+
+/**
+ * Plans and collects every unit, as `collectScan` would, with a new client factory.
+ *
+ * @example const run = await collectAzure(server, { subscriptions: 'all' }); expect(run.errors).toEqual([]);
+ */
+export async function collectAzure(
+  server: AzureServer,
+  over: Partial<AzureTargets> = {},
+  deps: AzureDeps = {},
+  settings: RuntimeSettings = SETTINGS,
+): Promise<AzureRun> {
+  const { targets, clients } = azureClients(server, over, deps, settings);
+  return collectWith(targets, clients, settings);
 }

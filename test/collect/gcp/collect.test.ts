@@ -8,7 +8,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gkeClient } from '../../../functions/collect/gcp/clients.ts';
 import { GCP_OPERATIONS } from '../../../functions/collect/gcp/permissions.ts';
-import { type ProtoMessage, protoMessage } from '../../../functions/collect/gcp/proto-json.ts';
+import {
+  loadContainerDescriptors,
+  type ProtoMessage,
+  protoMessage,
+} from '../../../functions/collect/gcp/proto-json.ts';
 import { evaluate } from '../../../functions/engine/evaluate.ts';
 import {
   fixtureEstate,
@@ -34,6 +38,7 @@ afterAll(() => server.close());
 
 const credentials = () => ({ type: 'service-account-key', file: keyFile });
 
+await loadContainerDescriptors();
 const CLUSTER = protoMessage('google.container.v1.Cluster');
 
 /**
