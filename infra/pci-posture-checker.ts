@@ -55,7 +55,7 @@ import {
   type ReportEvent,
   stagingKeys,
 } from '../functions/pipeline/contract.ts';
-import { bundlingOptions, LOCK_FILE, REPO_ROOT } from './bundling.ts';
+import { bundlingOptions, LOCK_FILE, PLAN_EXCLUDED_MODULES, REPO_ROOT } from './bundling.ts';
 import {
   azureDiscovers,
   checkLambdaCredentials,
@@ -684,7 +684,7 @@ export class PciPostureChecker extends Construct {
         role: role.withoutPolicyUpdates(),
         description,
         environment: { ...common, ...environment },
-        bundling: bundlingOptions(),
+        bundling: bundlingOptions(fnId === 'plan' ? PLAN_EXCLUDED_MODULES : []),
         ...(inVpc && props.vpc
           ? {
               vpc: props.vpc,
