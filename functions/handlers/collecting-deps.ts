@@ -8,7 +8,6 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Collector, CollectorClients } from '../collect/collector.ts';
 import { secretsManagerReader } from '../collect/secrets.ts';
 import type { ScanConfig } from '../config/scan-config.ts';
-import { lazy } from '../lazy.ts';
 import { ENV } from '../pipeline/contract.ts';
 import { configFromEnv, requiredEnv } from '../pipeline/request.ts';
 import { StagingStore } from '../pipeline/staging.ts';

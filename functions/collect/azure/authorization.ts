@@ -24,33 +24,57 @@ export const AZURE_AUTHORIZATION_TYPES = [
   'azure.authorization.role-definition',
 ] as const;
 
+/** One RBAC list of a subscription: its resource type, operation and page reader. */
+interface RbacList {
+  type: (typeof AZURE_AUTHORIZATION_TYPES)[number];
+  operation: string;
+  page: (clients: AzureClientFactory, subscription: string) => Parameters<typeof readArmList>[4];
+}
+
+const ROLE_ASSIGNMENTS: RbacList = {
+  type: 'azure.authorization.role-assignment',
+  operation: 'RoleAssignments_ListForScope',
+  page: (clients, subscription) => (page) => clients.listRoleAssignments(subscription, page),
+};
+
+const ROLE_DEFINITIONS: RbacList = {
+  type: 'azure.authorization.role-definition',
+  operation: 'RoleDefinitions_List',
+  page: (clients, subscription) => (page) => clients.listRoleDefinitions(subscription, page),
+};
+
+/** Reads one RBAC list of a subscription into `out`; a failure is an error for its type only. */
+async function collectRbacList(
+  list: RbacList,
+  rt: CollectRuntime,
+  clients: AzureClientFactory,
+  subscription: string,
+  out: Collected,
+): Promise<void> {
+  const on = {
+    provider: 'azure' as const,
+    scope: { subscription },
+    types: [list.type],
+    operation: list.operation,
+  };
+  const items = await readArmList(rt, out, on, clients.armOrigin, list.page(clients, subscription));
+  for (const item of items ?? []) {
+    out.resources.push(armResource(list.type, { subscription }, item));
+  }
+}
+
 /**
  * Reads the role assignments that apply to a subscription into `out`; a failure is an error for
  * the subscription's role assignments only.
  *
  * @example await collectRoleAssignments(rt, clients, '00000000-0000-0000-0000-000000000000', out);
  */
-export async function collectRoleAssignments(
+export const collectRoleAssignments = (
   rt: CollectRuntime,
   clients: AzureClientFactory,
   subscription: string,
   out: Collected,
-): Promise<void> {
-  const type = 'azure.authorization.role-assignment';
-  const items = await readArmList(
-    rt,
-    out,
-    {
-      provider: 'azure',
-      scope: { subscription },
-      types: [type],
-      operation: 'RoleAssignments_ListForScope',
-    },
-    clients.armOrigin,
-    (page) => clients.listRoleAssignments(subscription, page),
-  );
-  for (const item of items ?? []) out.resources.push(armResource(type, { subscription }, item));
-}
+): Promise<void> => collectRbacList(ROLE_ASSIGNMENTS, rt, clients, subscription, out);
 
 /**
  * Reads the custom role definitions of a subscription into `out`; a failure is an error for the
@@ -58,24 +82,9 @@ export async function collectRoleAssignments(
  *
  * @example await collectRoleDefinitions(rt, clients, '00000000-0000-0000-0000-000000000000', out);
  */
-export async function collectRoleDefinitions(
+export const collectRoleDefinitions = (
   rt: CollectRuntime,
   clients: AzureClientFactory,
   subscription: string,
   out: Collected,
-): Promise<void> {
-  const type = 'azure.authorization.role-definition';
-  const items = await readArmList(
-    rt,
-    out,
-    {
-      provider: 'azure',
-      scope: { subscription },
-      types: [type],
-      operation: 'RoleDefinitions_List',
-    },
-    clients.armOrigin,
-    (page) => clients.listRoleDefinitions(subscription, page),
-  );
-  for (const item of items ?? []) out.resources.push(armResource(type, { subscription }, item));
-}
+): Promise<void> => collectRbacList(ROLE_DEFINITIONS, rt, clients, subscription, out);
