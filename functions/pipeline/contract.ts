@@ -54,8 +54,15 @@ export interface RunRequest {
   assessment?: string;
   /** Only these check ids. */
   checks?: string[];
-  /** Only these AWS accounts (of those the config targets). */
+  /**
+   * Only these AWS accounts (of those the config targets). With `accounts`, `projects` or
+   * `subscriptions`, the run covers exactly the scopes named: a cloud given no list is left out.
+   */
   accounts?: string[];
+  /** Only these GCP projects (of those the config targets). */
+  projects?: string[];
+  /** Only these Azure subscriptions (of those the config targets). */
+  subscriptions?: string[];
 }
 
 /** The `plan` function's event: the execution's name and start, and the run request. */

@@ -46,7 +46,7 @@ export function runNotification(run: WrittenRun, verifyCommand: string): Notific
     `Run ${r.runId} (${state})`,
     ...(a
       ? [
-          `Assessment ${a.name}${a.checks ? `, only checks ${a.checks.join(', ')}` : ''}${a.accounts ? `, only accounts ${a.accounts.join(', ')}` : ''}`,
+          `Assessment ${a.name}${a.checks ? `, only checks ${a.checks.join(', ')}` : ''}${a.accounts ? `, only accounts ${a.accounts.join(', ')}` : ''}${a.projects ? `, only projects ${a.projects.join(', ')}` : ''}${a.subscriptions ? `, only subscriptions ${a.subscriptions.join(', ')}` : ''}`,
         ]
       : []),
     `Findings: ${s.PASS} PASS, ${s.FAIL} FAIL, ${s.ERROR} ERROR, ${s.WAIVED} WAIVED`,

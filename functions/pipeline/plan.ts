@@ -4,9 +4,8 @@
  * report step (`plan.json`).
  */
 import type { CollectionError } from '../../checks/types.ts';
-import type { AwsScanUnit } from '../collect/aws/collector.ts';
 import type { Collector } from '../collect/collector.ts';
-import { AWS_TYPES } from '../collect/resource-types.ts';
+import { UNIT_SHAPES } from '../collect/resource-types.ts';
 import { CollectRuntime } from '../collect/runtime.ts';
 import { isoSeconds, type PlannedUnit, planScan, runtimeSettings } from '../collect/scan.ts';
 import type { ScanConfig } from '../config/scan-config.ts';
@@ -62,28 +61,44 @@ export function checkRunKey(runKey: unknown): string {
   return runKey;
 }
 
-/** Keeps the AWS units of the requested accounts; a requested account not planned is an error. */
-function narrowToAccounts(
+/** The request's scope lists, by the cloud and the unit field they name. */
+const SCOPE_LISTS = [
+  { provider: 'aws', list: 'accounts', key: 'account', what: 'account' },
+  { provider: 'gcp', list: 'projects', key: 'project', what: 'project' },
+  { provider: 'azure', list: 'subscriptions', key: 'subscription', what: 'subscription' },
+] as const;
+
+/**
+ * Keeps the units of the scopes a request names (`accounts`, `projects`, `subscriptions`): when
+ * it names any, a cloud given no list is left out, and a named scope that was not planned is an
+ * error (nothing the request asked for is left out in silence).
+ */
+function narrowToScopes(
   units: PlannedUnit[],
-  accounts: readonly string[] | undefined,
+  request: RunRequest,
 ): { units: PlannedUnit[]; errors: CollectionError[] } {
-  if (!accounts) return { units, errors: [] };
-  const wanted = new Set(accounts);
-  const kept = units.filter(
-    (u) => u.provider !== 'aws' || wanted.has((u.unit as AwsScanUnit).account),
-  );
-  const planned = new Set(
-    kept.filter((u) => u.provider === 'aws').map((u) => (u.unit as AwsScanUnit).account),
-  );
-  const errors = accounts
-    .filter((a) => !planned.has(a))
-    .map((account) => ({
-      provider: 'aws' as const,
-      scope: { account },
-      types: [...AWS_TYPES],
-      operation: 'aws:plan',
-      message: `account ${account} was asked for, but it is not among the accounts the configuration targets (or they could not be listed)`,
-    }));
+  if (!SCOPE_LISTS.some((s) => request[s.list])) return { units, errors: [] };
+  const kept: PlannedUnit[] = [];
+  const errors: CollectionError[] = [];
+  for (const { provider, list, key, what } of SCOPE_LISTS) {
+    const wanted = request[list];
+    if (!wanted) continue;
+    const scopeOf = (u: PlannedUnit) => (u.unit as unknown as Record<string, unknown>)[key];
+    const mine = units.filter(
+      (u) => u.provider === provider && wanted.includes(scopeOf(u) as string),
+    );
+    kept.push(...mine);
+    const planned = new Set(mine.map(scopeOf));
+    for (const scope of wanted.filter((w) => !planned.has(w))) {
+      errors.push({
+        provider,
+        scope: { [key]: scope },
+        types: [...UNIT_SHAPES[provider].types],
+        operation: `${provider}:plan`,
+        message: `${what} ${scope} was asked for, but it is not among the ${what}s the configuration targets (or they could not be listed)`,
+      });
+    }
+  }
   return { units: kept, errors };
 }
 
@@ -111,7 +126,7 @@ export async function runPlan(event: PlanEvent, deps: PlanDeps): Promise<PlanRes
   } finally {
     rt.close();
   }
-  const narrowed = narrowToAccounts(plan.units, request.accounts);
+  const narrowed = narrowToScopes(plan.units, request);
   const items: UnitItem[] = narrowed.units.map((u, index) => ({
     index,
     provider: u.provider as CollectProvider,

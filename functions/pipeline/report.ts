@@ -193,7 +193,7 @@ export async function runReport(event: ReportEvent, deps: ReportDeps): Promise<R
     { s3: () => deps.archive.client },
     deps.archive.sseKmsKeyId ? { sseKmsKeyId: deps.archive.sseKmsKeyId } : {},
   );
-  const { assessment, checks, accounts } = plan.request;
+  const { assessment, checks, accounts, projects, subscriptions } = plan.request;
   const run = await writeRun({
     store,
     signer: await deps.signer(),
@@ -204,6 +204,8 @@ export async function runReport(event: ReportEvent, deps: ReportDeps): Promise<R
             name: assessment,
             ...(checks ? { checks } : {}),
             ...(accounts ? { accounts } : {}),
+            ...(projects ? { projects } : {}),
+            ...(subscriptions ? { subscriptions } : {}),
           },
         }
       : {}),

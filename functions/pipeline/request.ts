@@ -31,11 +31,26 @@ const runRequestSchema = z
       .array(z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'))
       .min(1)
       .optional(),
+    projects: z
+      .array(z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, 'must be a GCP project id'))
+      .min(1)
+      .optional(),
+    subscriptions: z
+      .array(
+        z
+          .string()
+          .regex(
+            /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/,
+            'must be an Azure subscription id (a GUID)',
+          ),
+      )
+      .min(1)
+      .optional(),
   })
   .strict()
   .refine(
-    (r) => !(r.checks || r.accounts) || r.assessment,
-    'a run over some checks or accounts needs an "assessment" name: its runs go to their own archive, assessments/<name>/, so the nightly chain stays whole',
+    (r) => !(r.checks || r.accounts || r.projects || r.subscriptions) || r.assessment,
+    'a run over some checks, accounts, projects or subscriptions needs an "assessment" name: its runs go to their own archive, assessments/<name>/, so the nightly chain stays whole',
   );
 
 /**

@@ -145,6 +145,8 @@ function assessmentNote(report: Report): string {
   const only = [
     a.checks ? `checks ${a.checks.join(', ')}` : '',
     a.accounts ? `accounts ${a.accounts.join(', ')}` : '',
+    a.projects ? `projects ${a.projects.join(', ')}` : '',
+    a.subscriptions ? `subscriptions ${a.subscriptions.join(', ')}` : '',
   ].filter(Boolean);
   return `<span>Assessment <b>${esc(a.name)}</b>${only.length ? ` (only ${esc(only.join('; '))})` : ''}</span>`;
 }

@@ -115,6 +115,10 @@ export interface AssessmentScope {
   checks?: string[];
   /** Only these AWS accounts were collected. */
   accounts?: string[];
+  /** Only these GCP projects were collected (added in 0.5). */
+  projects?: string[];
+  /** Only these Azure subscriptions were collected (added in 0.5). */
+  subscriptions?: string[];
 }
 
 export interface ReportIdentity {

@@ -28,9 +28,11 @@ import {
   type CollectProvider,
   ENV,
   type ReportResult,
+  type RunRequest,
   stagingKeys,
   type UnitItem,
 } from '../../functions/pipeline/contract.ts';
+import type { Notification } from '../../functions/pipeline/notify.ts';
 import { configFromEnv } from '../../functions/pipeline/request.ts';
 import { StagingStore } from '../../functions/pipeline/staging.ts';
 import type { Report } from '../../functions/report/report.ts';
@@ -51,6 +53,7 @@ import {
   motoClients,
 } from '../helpers/moto.ts';
 import { inAccount, motoCollectorClients, motoEndpoints } from '../helpers/moto-estate.ts';
+import { schemaErrors } from '../helpers/report-schema.ts';
 
 const ACCOUNT = '300000000004';
 const ARCHIVE = 'pipeline-archive-300000000004';
@@ -82,9 +85,16 @@ const staging = new StagingStore(s3, STAGING);
 
 let gcp: GcpServer;
 let azure: AzureServer;
+const notifications: Notification[] = [];
 let result: ReportResult;
 let report: Report;
 let items: UnitItem[];
+/** One execution, as the workflow runs it; `fail` units get the Catch state's record instead. */
+let execute: (
+  runKey: string,
+  request?: RunRequest,
+  fail?: (item: UnitItem) => boolean,
+) => Promise<{ result: ReportResult; report: Report; items: UnitItem[] }>;
 let logged = '';
 const savedEnv: Record<string, string | undefined> = {};
 const savedCas = getCACertificates('default');
@@ -196,30 +206,38 @@ beforeAll(async () => {
       archive: { client: s3, bucket: ARCHIVE },
       signer: async () => signer,
       verifyKeyId: signer.keyId,
-      notify: async () => {},
+      notify: async (n) => {
+        notifications.push(n);
+      },
     }),
     quiet('report'),
   );
 
-  const runKey = 'clouds-1';
-  const planned = await plan({ runKey, startedAt: new Date().toISOString() });
-  items = (await staging.getJson(planned.unitsKey)) as UnitItem[];
-  for (const item of items) {
-    // The Choice state; shop-dev's function "fails" and the Catch state records it.
-    if (item.label === 'gcp shop-dev') {
-      await staging.putJson(stagingKeys(runKey).failed(item.index), {
-        index: item.index,
-        Error: 'Sandbox.Timedout',
-        Cause: 'Task timed out after 900.00 seconds',
-      });
-      continue;
+  execute = async (runKey, request = {}, fail = () => false) => {
+    const planned = await plan({ runKey, startedAt: new Date().toISOString(), request });
+    const units = (await staging.getJson(planned.unitsKey)) as UnitItem[];
+    for (const item of units) {
+      // The Choice state; a unit whose function "fails" gets the Catch state's record.
+      if (fail(item)) {
+        await staging.putJson(stagingKeys(runKey).failed(item.index), {
+          index: item.index,
+          Error: 'Sandbox.Timedout',
+          Cause: 'Task timed out after 900.00 seconds',
+        });
+        continue;
+      }
+      await collect[item.provider]({ ...item, runKey });
     }
-    await collect[item.provider]({ ...item, runKey });
-  }
-  result = await reportHandler({ runKey });
-  const key = `${result.location.slice(`s3://${ARCHIVE}/`.length)}/report.json`;
-  const got = await s3.send(new GetObjectCommand({ Bucket: ARCHIVE, Key: key }));
-  report = JSON.parse(await got.Body!.transformToString()) as Report;
+    const written = await reportHandler({ runKey });
+    const key = `${written.location.slice(`s3://${ARCHIVE}/`.length)}/report.json`;
+    const got = await s3.send(new GetObjectCommand({ Bucket: ARCHIVE, Key: key }));
+    return {
+      result: written,
+      report: JSON.parse(await got.Body!.transformToString()) as Report,
+      items: units,
+    };
+  };
+  ({ result, report, items } = await execute('clouds-1', {}, (i) => i.label === 'gcp shop-dev'));
 }, 120_000);
 
 afterAll(async () => {
@@ -232,10 +250,11 @@ afterAll(async () => {
   await azure?.close();
 });
 
-const statusesOf = (checkId: string) =>
+const statusesIn = (r: Report, checkId: string) =>
   Object.fromEntries(
-    report.findings.filter((f) => f.checkId === checkId).map((f) => [f.resourceId, f.status]),
+    r.findings.filter((f) => f.checkId === checkId).map((f) => [f.resourceId, f.status]),
   );
+const statusesOf = (checkId: string) => statusesIn(report, checkId);
 
 describe('a night over AWS, GCP and Azure', () => {
   it('plans one unit per account, project and subscription, each routed to its provider', () => {
@@ -308,5 +327,49 @@ describe('a night over AWS, GCP and Azure', () => {
     ]) {
       expect(everything).not.toContain(secret);
     }
+  });
+});
+
+describe('an assessment over some projects and subscriptions', () => {
+  it('collects exactly the scopes named, records them in the signed report, and errs on one not targeted', async () => {
+    const SUB_A = '291bba3f-e0a5-47bc-a099-3bdcb2a50a05';
+    const NOT_TARGETED = '00000000-0000-4000-8000-00000000abcd';
+    const run = await execute('clouds-q4', {
+      assessment: 'q4-clouds',
+      projects: ['shop-prod'],
+      subscriptions: [SUB_A, NOT_TARGETED],
+    });
+    // No AWS list was given: the AWS account is left out; only the named scopes are read.
+    expect(run.items.map((i) => i.label)).toEqual(['gcp shop-prod', `azure ${SUB_A}`]);
+    expect(run.result.location).toMatch(
+      new RegExp(`^s3://${ARCHIVE}/assessments/q4-clouds/reports/`),
+    );
+    expect(run.report.assessment).toEqual({
+      name: 'q4-clouds',
+      projects: ['shop-prod'],
+      subscriptions: [SUB_A, NOT_TARGETED],
+    });
+    expect(schemaErrors(run.report)).toEqual([]);
+    expect(notifications.at(-1)?.message).toContain(
+      `Assessment q4-clouds, only projects shop-prod, only subscriptions ${SUB_A}, ${NOT_TARGETED}`,
+    );
+    const html = await s3.send(
+      new GetObjectCommand({
+        Bucket: ARCHIVE,
+        Key: `${run.result.location.slice(`s3://${ARCHIVE}/`.length)}/report.html`,
+      }),
+    );
+    expect(await html.Body!.transformToString()).toContain(
+      `Assessment <b>q4-clouds</b> (only projects shop-prod; subscriptions ${SUB_A}, ${NOT_TARGETED})`,
+    );
+    // The subscription asked for but not targeted is an error of its scope, never a silent gap.
+    expect(run.report.complete).toBe(false);
+    expect(statusesIn(run.report, 'azure-rbac-owners-limited')).toEqual({
+      [`/subscriptions/${SUB_A}`]: 'PASS',
+      [`azure:${NOT_TARGETED}`]: 'ERROR',
+    });
+    expect(Object.keys(statusesIn(run.report, 'gcp-iam-audit-logging'))).toEqual([
+      '//cloudresourcemanager.googleapis.com/projects/shop-prod',
+    ]);
   });
 });

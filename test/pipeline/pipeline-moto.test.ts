@@ -493,6 +493,12 @@ describe('an on-demand assessment', () => {
       /\$\.accounts\[0\]: must be a 12-digit AWS account id/,
     ],
     [{ assessment: 'q4', regions: ['eu-west-1'] }, /\$\.regions/],
+    [{ projects: ['shop-prod'] }, /needs an "assessment" name/],
+    [{ assessment: 'q4', projects: ['Shop_Prod'] }, /\$\.projects\[0\]: must be a GCP project id/],
+    [
+      { assessment: 'q4', subscriptions: ['not-a-guid'] },
+      /\$\.subscriptions\[0\]: must be an Azure subscription id/,
+    ],
   ])('refuses the request %j before collecting anything', async (request, message) => {
     const before = log.length;
     await expect(
