@@ -70,26 +70,29 @@ const SCOPE_LISTS = [
 
 /**
  * Keeps the units of the scopes a request names (`accounts`, `projects`, `subscriptions`): when
- * it names any, a cloud given no list is left out, and a named scope that was not planned is an
- * error (nothing the request asked for is left out in silence).
+ * it names any, a cloud given no list is left out (its planning errors too), and a named scope
+ * that was not planned is an error (nothing the request asked for is left out in silence).
+ * Subscription ids are GUIDs: compared without case.
  */
 function narrowToScopes(
-  units: PlannedUnit[],
+  plan: { units: PlannedUnit[]; errors: CollectionError[] },
   request: RunRequest,
 ): { units: PlannedUnit[]; errors: CollectionError[] } {
-  if (!SCOPE_LISTS.some((s) => request[s.list])) return { units, errors: [] };
+  if (!SCOPE_LISTS.some((s) => request[s.list])) return plan;
+  const named = new Set<string>(SCOPE_LISTS.filter((s) => request[s.list]).map((s) => s.provider));
   const kept: PlannedUnit[] = [];
-  const errors: CollectionError[] = [];
+  const errors = plan.errors.filter((e) => named.has(e.provider));
   for (const { provider, list, key, what } of SCOPE_LISTS) {
     const wanted = request[list];
     if (!wanted) continue;
-    const scopeOf = (u: PlannedUnit) => (u.unit as unknown as Record<string, unknown>)[key];
-    const mine = units.filter(
-      (u) => u.provider === provider && wanted.includes(scopeOf(u) as string),
-    );
+    const norm = (v: unknown) =>
+      provider === 'azure' && typeof v === 'string' ? v.toLowerCase() : v;
+    const scopeOf = (u: PlannedUnit) => norm((u.unit as unknown as Record<string, unknown>)[key]);
+    const asked = new Set(wanted.map(norm));
+    const mine = plan.units.filter((u) => u.provider === provider && asked.has(scopeOf(u)));
     kept.push(...mine);
     const planned = new Set(mine.map(scopeOf));
-    for (const scope of wanted.filter((w) => !planned.has(w))) {
+    for (const scope of wanted.filter((w) => !planned.has(norm(w)))) {
       errors.push({
         provider,
         scope: { [key]: scope },
@@ -126,7 +129,7 @@ export async function runPlan(event: PlanEvent, deps: PlanDeps): Promise<PlanRes
   } finally {
     rt.close();
   }
-  const narrowed = narrowToScopes(plan.units, request);
+  const narrowed = narrowToScopes(plan, request);
   const items: UnitItem[] = narrowed.units.map((u, index) => ({
     index,
     provider: u.provider as CollectProvider,
@@ -139,7 +142,7 @@ export async function runPlan(event: PlanEvent, deps: PlanDeps): Promise<PlanRes
     runKey,
     collectedAt: isoSeconds(started),
     request,
-    errors: [...plan.errors, ...narrowed.errors],
+    errors: narrowed.errors,
     units: items.length,
     calls: Object.fromEntries(rt.calls),
   };
