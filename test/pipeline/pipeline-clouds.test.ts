@@ -372,4 +372,15 @@ describe('an assessment over some projects and subscriptions', () => {
       '//cloudresourcemanager.googleapis.com/projects/shop-prod',
     ]);
   });
+
+  it('takes a subscription id in any case (a GUID) and leaves the planning errors of clouds left out', async () => {
+    const SUB_A = '291bba3f-e0a5-47bc-a099-3bdcb2a50a05';
+    const run = await execute('clouds-q4-case', {
+      assessment: 'q4-case',
+      subscriptions: [SUB_A.toUpperCase()],
+    });
+    expect(run.items.map((i) => i.label)).toEqual([`azure ${SUB_A}`]);
+    expect(run.report.complete).toBe(true);
+    expect(run.report.findings.filter((f) => f.status === 'ERROR')).toEqual([]);
+  });
 });
