@@ -15,8 +15,11 @@
  *
  * Every request is recorded (method, path, query, api-version, `$filter`, whether it carried a
  * bearer token, the token request's form). Faults per operation and subscription: 403
- * AuthorizationFailed, 429 with Retry-After, 500, malformed JSON; the token endpoint can refuse
- * (400 invalid_client, AADSTS7000215), refuse quoting the secrets it received, or hang.
+ * AuthorizationFailed, 429 with Retry-After, 500, malformed JSON; the token endpoint refuses a
+ * credential it does not accept (401 invalid_client: AADSTS7000215, or AADSTS700027 for an
+ * assertion not signed by the certificate), and can refuse every request, refuse quoting the
+ * secrets it received, hang, or answer 429 or 500. The credential it accepts and its failure can
+ * be changed while it runs (a rotated secret, an outage).
  */
 import { createHash, createPublicKey, randomBytes, constants as rsa, verify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -82,6 +85,13 @@ export interface AzureCredentialExpectation {
   certificate?: string;
 }
 
+/** A failure the token endpoint answers instead of a token (not a refusal of the credential). */
+export type AzureTokenFault =
+  /** 429 `temporarily_unavailable` (AADSTS50196) with `Retry-After: 1`. */
+  | 'throttled'
+  /** 500 `server_error` (AADSTS90033, a transient error) with `Retry-After: 1`. */
+  | 'server-error';
+
 /** How the server behaves. */
 export interface AzureServerOptions {
   /** Default: {@link fixtureEstate}. */
@@ -103,6 +113,8 @@ export interface AzureServerOptions {
   echoSecretsInRefusal?: boolean;
   /** The first this many token requests are never answered (the connection stays open). */
   hangTokens?: number;
+  /** Every token request is answered with this failure (until {@link AzureServer.setTokenFault}). */
+  tokenFault?: AzureTokenFault;
   /** Lifetime of the tokens issued, in s; default 3599. */
   tokenLifetimeSeconds?: number;
   /** Where nextLinks point; default the server's own URL (a fault: another origin). */
@@ -141,6 +153,10 @@ export interface AzureServer {
   unsupportedApiVersions(): AzureRequest[];
   /** The access tokens issued. */
   issuedTokens: ReadonlySet<string>;
+  /** From now on the token endpoint accepts this credential only (a rotated secret); none: any. */
+  setCredential(credential: AzureCredentialExpectation | undefined): void;
+  /** From now on every token request is answered with this failure; none: answered as usual. */
+  setTokenFault(fault: AzureTokenFault | undefined): void;
   close(): Promise<void>;
 }
 
@@ -365,6 +381,8 @@ export async function startAzureServer(options: AzureServerOptions = {}): Promis
   }));
   const requests: AzureRequest[] = [];
   let hangsLeft = options.hangTokens ?? 0;
+  let accepted = options.credential;
+  let tokenFault = options.tokenFault;
   const issued = new Set<string>();
   const { ca, cert, key } = testCa();
   let url = '';
@@ -394,12 +412,12 @@ export async function startAzureServer(options: AzureServerOptions = {}): Promis
   };
 
   const token = (res: ServerResponse, record: AzureRequest, form: Record<string, string>) => {
-    const refuse = (code: string, description: string) => {
+    const refuse = (code: string, description: string, errorCode = 7000215) => {
       record.error = code;
       send(res, record, code === 'invalid_client' ? 401 : 400, {
         error: code,
         error_description: description,
-        error_codes: [7000215],
+        error_codes: [errorCode],
         timestamp: new Date().toISOString(),
         trace_id: '00000000-0000-0000-0000-000000000000',
         correlation_id: '00000000-0000-0000-0000-000000000000',
@@ -417,15 +435,46 @@ export async function startAzureServer(options: AzureServerOptions = {}): Promis
         'AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.',
       );
     }
-    if (form.grant_type !== 'client_credentials') {
-      return refuse('unsupported_grant_type', 'AADSTS70003: only client_credentials is served.');
+    if (tokenFault) {
+      const [status, error, description, code] =
+        tokenFault === 'throttled'
+          ? [
+              429,
+              'temporarily_unavailable',
+              'AADSTS50196: The server terminated an operation because it encountered a client request loop.',
+              50196,
+            ]
+          : [500, 'server_error', 'AADSTS90033: A transient error has occurred.', 90033];
+      record.error = error;
+      return send(
+        res,
+        record,
+        status,
+        {
+          error,
+          error_description: description,
+          error_codes: [code],
+          timestamp: new Date().toISOString(),
+          trace_id: '00000000-0000-0000-0000-000000000000',
+          correlation_id: '00000000-0000-0000-0000-000000000000',
+        },
+        { 'retry-after': '1' },
+      );
     }
-    const want = options.credential;
+    if (form.grant_type !== 'client_credentials') {
+      return refuse(
+        'unsupported_grant_type',
+        'AADSTS70003: only client_credentials is served.',
+        70003,
+      );
+    }
+    const want = accepted;
     if (want) {
       if (form.client_id !== want.clientId) {
         return refuse(
           'unauthorized_client',
           `AADSTS700016: Application ${form.client_id} not found.`,
+          700016,
         );
       }
       const assertion = form.client_assertion;
@@ -442,6 +491,13 @@ export async function startAzureServer(options: AzureServerOptions = {}): Promis
             const h = b64urlJson(assertion.split('.')[0]);
             return h?.x5t === t || h?.['x5t#S256'] === t;
           }));
+      if (!ok && want.certificate !== undefined && jwtBearer) {
+        return refuse(
+          'invalid_client',
+          'AADSTS700027: The certificate with identifier used to sign the client assertion is not registered on application.',
+          700027,
+        );
+      }
       if (!ok) {
         return refuse(
           'invalid_client',
@@ -644,6 +700,12 @@ export async function startAzureServer(options: AzureServerOptions = {}): Promis
     requests,
     issuedTokens: issued,
     unsupportedApiVersions: () => requests.filter((r) => r.error === 'NoFixtureForApiVersion'),
+    setCredential: (credential) => {
+      accepted = credential;
+    },
+    setTokenFault: (fault) => {
+      tokenFault = fault;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -12,6 +12,9 @@
  * The secret material is read on first use (a scan that reads nothing from Azure reads no
  * secret) and kept once the credential is made; a failure to read it is not kept (the next token
  * request reads again: a secret fixed or rotated after a failure is picked up by a warm Lambda).
+ * Nor is a credential Entra refuses (`invalid_client`: a secret or certificate rotated and the
+ * old one revoked): the token request it failed fails, and the next one reads the secret material
+ * again and makes the credential anew. Throttling, server errors and network errors keep it.
  * Errors name where it came from, never its value: every value read, and every assertion made,
  * is also scrubbed from the error text the collector records, as is anything shaped like a JWT
  * (the certificate's assertion, which MSAL makes) or a PEM private key.
@@ -68,6 +71,49 @@ const WEB_IDENTITY_TOKEN_SECONDS = 300;
 
 /** How long one assertion is handed to MSAL again (well within its 5-minute lifetime). */
 const ASSERTION_REUSE_MS = 60_000;
+
+/**
+ * The AADSTS codes with which Microsoft Entra ID refuses the client's own credential: an invalid
+ * (7000215) or expired (7000222) client secret, a client assertion whose signature is not that of
+ * a certificate registered (700027), or outside its valid time range (700024).
+ */
+const REFUSED_CREDENTIAL_CODES: ReadonlySet<number> = new Set([7000215, 7000222, 700027, 700024]);
+
+/** How deep an error's `cause` chain is searched. */
+const MAX_CAUSES = 8;
+
+/**
+ * True when a token request failed because Microsoft Entra ID refused the client's credential:
+ * HTTP 400 or 401 (or no status) with `invalid_client` or one of {@link REFUSED_CREDENTIAL_CODES},
+ * anywhere in the error's `cause` chain. @azure/identity surfaces it as MSAL's `ServerError`
+ * (`errorCode`, `errorNo`: the first of `error_codes`, `status`) under an
+ * `AuthenticationRequiredError`, or as an `AuthenticationError` (`statusCode`,
+ * `errorResponse.error`, `errorResponse.errorCodes`). Throttling (429), server errors (5xx),
+ * time-outs and network errors are not refusals.
+ *
+ * @example if (refusesClientCredential(err)) forgetCredential();
+ */
+export function refusesClientCredential(err: unknown): boolean {
+  let e: unknown = err;
+  for (let depth = 0; e instanceof Error && depth < MAX_CAUSES; depth++, e = e.cause) {
+    const x = e as Error & {
+      status?: unknown;
+      statusCode?: unknown;
+      errorCode?: unknown;
+      errorNo?: unknown;
+      errorResponse?: { error?: unknown; errorCodes?: unknown };
+    };
+    const status = x.status ?? x.statusCode;
+    if (status !== undefined && status !== 400 && status !== 401) continue;
+    const error = x.errorResponse?.error ?? x.errorCode;
+    const listed = x.errorResponse?.errorCodes;
+    const codes = [...(Array.isArray(listed) ? listed : []), x.errorNo].map(Number);
+    if (error === 'invalid_client' || codes.some((c) => REFUSED_CREDENTIAL_CODES.has(c))) {
+      return true;
+    }
+  }
+  return false;
+}
 
 /**
  * True when MSAL's instance discovery must be turned off for an authority host: any host that is
@@ -129,7 +175,9 @@ export interface AzureCredential extends TokenCredential {
 /**
  * The credential of the config's `azure` section. Secret material is read on the first token
  * request, and kept once read; a failure to read it (or to make the credential) is not kept: the
- * next token request tries again. A token request is limited to `callTimeoutMs * maxAttempts`.
+ * next token request tries again. Nor is a secret or certificate credential that Entra refuses
+ * ({@link refusesClientCredential}): the next token request reads its secret material again (a
+ * rotated secret). A token request is limited to `callTimeoutMs * maxAttempts`.
  *
  * @example
  * const credential = azureCredential(config.azure, settings, { readSecret });
@@ -235,7 +283,9 @@ export function azureCredential(
   };
 
   // The credential, once made. A failure to make it (a secret that could not be read) is dropped,
-  // so that the next token request reads again: a warm Lambda does not keep a failure.
+  // so that the next token request reads again: a warm Lambda does not keep a failure. So is a
+  // secret or certificate credential Entra refuses (below). A federated one is kept: it has no
+  // secret to read again, and asks for a new assertion at least every ASSERTION_REUSE_MS.
   let inner: Promise<TokenCredential> | undefined;
   const credential = () => {
     if (!inner) {
@@ -247,6 +297,7 @@ export function azureCredential(
     }
     return inner;
   };
+  const rereadable = targets.credentials.type !== 'federated';
   const limitMs = settings.callTimeoutMs * settings.maxAttempts;
   // Requests for the same scope while one is in flight share it: the clients of a scan start
   // together, and each would otherwise ask Entra for a token (MSAL caches only once one is back).
@@ -280,10 +331,19 @@ export function azureCredential(
         throw err;
       }
       const { abortSignal: _, ...shared } = opts ?? {};
-      const token = await Promise.race([
-        c.getToken(scopes, { ...shared, abortSignal: limit.signal }),
-        stop,
-      ]);
+      let token: AccessToken | null;
+      try {
+        token = await Promise.race([
+          c.getToken(scopes, { ...shared, abortSignal: limit.signal }),
+          stop,
+        ]);
+      } catch (err) {
+        // Entra refused the secret or certificate (rotated, the old one revoked or expired): this
+        // request fails, and the next one makes the credential again from a fresh read (one
+        // another request has made again meanwhile is kept).
+        if (rereadable && inner === made && refusesClientCredential(err)) inner = undefined;
+        throw err;
+      }
       if (token) remember(token.token);
       return token;
     } finally {

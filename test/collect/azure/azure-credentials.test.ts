@@ -6,11 +6,13 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetWebIdentityTokenCommand, STSClient } from '@aws-sdk/client-sts';
+import { AuthenticationError, AuthenticationRequiredError } from '@azure/identity';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   federatedAudience,
   needsInstanceDiscoveryOff,
+  refusesClientCredential,
 } from '../../../functions/collect/azure/credentials.ts';
 import { SecretReadError } from '../../../functions/collect/secrets.ts';
 import type { AzureTargets } from '../../../functions/config/scan-config.ts';
@@ -29,6 +31,7 @@ import {
   collectAzure,
   collectWith,
   SECRET_ENV,
+  SETTINGS,
 } from './harness.ts';
 
 const SUB = fixtureEstate().subscriptions[0]!.subscription.subscriptionId;
@@ -51,6 +54,14 @@ afterEach(async () => {
 });
 
 const tokenRequests = (s: AzureServer) => s.requests.filter((r) => r.form);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/**
+ * Waits out the tokens of a server started with `tokenLifetimeSeconds: 1`: MSAL rounds a token's
+ * expiry up to the next second, so 2 s after the last token request. (Until its token has
+ * expired, the pipeline tries a failed renewal again 3 s later within the same request.)
+ */
+const tokensExpired = (s: AzureServer) =>
+  sleep(Math.max(0, tokenRequests(s).at(-1)!.at + 2100 - Date.now()));
 const expectCollected = (run: Awaited<ReturnType<typeof collectAzure>>) => {
   expect(run.errors).toEqual([]);
   expect(run.resources.length).toBeGreaterThan(0);
@@ -164,6 +175,168 @@ describe('Azure credentials', () => {
     expectClean(second, server);
   });
 
+  it.each(['secret', 'certificate'] as const)(
+    'a %s rotated after it was read (the old one revoked): one scan is refused, the next reads the new one',
+    async (type) => {
+      const rotatedCertificate = selfSignedCertificate('pci-posture-scanner-rotated');
+      const [before, after] =
+        type === 'secret'
+          ? [CLIENT_SECRET, 'pci-posture-test-rotated-secret-Yw3~k']
+          : [PEM, `${rotatedCertificate.cert}${rotatedCertificate.key}`];
+      const accepts = (value: string) =>
+        type === 'secret'
+          ? { clientId: CLIENT_ID, secret: value }
+          : { clientId: CLIENT_ID, certificate: value };
+      // Tokens of 1 s, and a wait for them to expire between scans: a scan must ask Entra for a
+      // token, as the next night's scan does.
+      server = await startAzureServer({
+        credential: accepts(type === 'secret' ? before : certificate.cert),
+        tokenLifetimeSeconds: 1,
+      });
+      let current = before;
+      const reads: string[] = [];
+      const { targets, clients } = azureClients(
+        server,
+        { subscriptions: [SUB], credentials: { type, secretArn: SECRET_ARN } },
+        {
+          readSecret: async (arn) => {
+            reads.push(arn);
+            return current;
+          },
+        },
+      );
+      const first = await collectWith(targets, clients);
+      expectCollected(first);
+      expect(reads).toEqual([SECRET_ARN]);
+
+      // Rotated: Secrets Manager holds the new one, Entra accepts the new one only.
+      current = after;
+      await tokensExpired(server);
+      server.setCredential(accepts(type === 'secret' ? after : rotatedCertificate.cert));
+      const asked = tokenRequests(server).length;
+      const refused = await collectWith(targets, clients);
+      expect(refused.resources).toEqual([]);
+      expect(refused.errors).toHaveLength(3);
+      const code = type === 'secret' ? 'AADSTS7000215' : 'AADSTS700027';
+      for (const e of refused.errors) {
+        expect(e.message).toMatch(
+          new RegExp(`^AzureAuthenticationFailed: .*invalid_client.*${code}`),
+        );
+      }
+      // The three lists shared one token request, made with the credential kept from before.
+      expect(
+        tokenRequests(server)
+          .slice(asked)
+          .map((r) => r.error),
+      ).toEqual(['invalid_client']);
+      expect(reads).toHaveLength(1);
+
+      // The refused credential was dropped: the next scan reads the secret again, and is served.
+      const second = await collectWith(targets, clients);
+      expectCollected(second);
+      expect(reads).toEqual([SECRET_ARN, SECRET_ARN]);
+      // Kept again: a further scan reads nothing.
+      await tokensExpired(server);
+      expectCollected(await collectWith(targets, clients));
+      expect(reads).toHaveLength(2);
+
+      for (const run of [first, refused, second]) {
+        expectClean(run, server);
+        for (const secret of [after, rotatedCertificate.key.split('\n')[1]!]) {
+          expect(run.text).not.toContain(secret);
+        }
+      }
+    },
+  );
+
+  it.each(['throttled', 'server-error'] as const)(
+    'a %s token endpoint keeps the credential: the secret is not read again',
+    async (fault) => {
+      server = await startAzureServer({
+        credential: { clientId: CLIENT_ID, secret: CLIENT_SECRET },
+        tokenFault: fault,
+      });
+      // One attempt per token request: no retry pauses (the failure is the same).
+      const settings = { ...SETTINGS, maxAttempts: 1 };
+      const reads: string[] = [];
+      const { targets, clients } = azureClients(
+        server,
+        { subscriptions: [SUB], credentials: { type: 'secret', secretArn: SECRET_ARN } },
+        {
+          readSecret: async (arn) => {
+            reads.push(arn);
+            return CLIENT_SECRET;
+          },
+        },
+        settings,
+      );
+      for (let scan = 0; scan < 2; scan++) {
+        const failed = await collectWith(targets, clients, settings);
+        expect(failed.resources).toEqual([]);
+        expect(failed.errors).toHaveLength(3);
+        for (const e of failed.errors) expect(e.message).toMatch(/^AzureAuthenticationFailed: /);
+        expect(failed.text).not.toContain(CLIENT_SECRET);
+      }
+      expect(tokenRequests(server).length).toBeGreaterThanOrEqual(1);
+      expect(
+        tokenRequests(server).every((r) => r.status === (fault === 'throttled' ? 429 : 500)),
+      ).toBe(true);
+      expect(reads).toEqual([SECRET_ARN]);
+
+      // Served again once its Retry-After (1 s, which MSAL keeps to) has passed: same credential.
+      server.setTokenFault(undefined);
+      await sleep(1100);
+      expectCollected(await collectWith(targets, clients, settings));
+      expect(reads).toEqual([SECRET_ARN]);
+    },
+  );
+
+  it('a refusal of the credential is told from throttling, server and network errors, in either shape @azure/identity gives', () => {
+    const oauth = (error: string, code: number) => ({
+      error,
+      error_description: `AADSTS${code}: ...`,
+      error_codes: [code],
+    });
+    // MSAL's ServerError, under an AuthenticationRequiredError (what a client credential throws).
+    const msal = (status: number | undefined, errorCode: string, errorNo?: number) =>
+      new AuthenticationRequiredError({
+        scopes: ['https://management.azure.com/.default'],
+        message: `${errorCode}: ...`,
+        cause: Object.assign(new Error(`${errorCode}: ...`), {
+          name: 'ServerError',
+          errorCode,
+          errorNo,
+          status,
+        }),
+      });
+    for (const refused of [
+      new AuthenticationError(401, oauth('invalid_client', 7000215)),
+      new AuthenticationError(401, oauth('invalid_client', 7000222)),
+      new AuthenticationError(400, oauth('invalid_request', 700024)),
+      new AuthenticationError(400, oauth('invalid_client', 700027)),
+      msal(401, 'invalid_client', 7000215),
+      msal(400, 'invalid_client', 700027),
+      msal(undefined, 'invalid_client'),
+    ]) {
+      expect(refusesClientCredential(refused), refused.message).toBe(true);
+    }
+    for (const other of [
+      new AuthenticationError(429, oauth('temporarily_unavailable', 50196)),
+      new AuthenticationError(500, oauth('server_error', 90033)),
+      new AuthenticationError(503, oauth('invalid_client', 7000215)),
+      new AuthenticationError(400, oauth('unauthorized_client', 700016)),
+      msal(429, 'temporarily_unavailable', 50196),
+      msal(500, 'server_error', 90033),
+      // MSAL's own throttle (Retry-After not yet passed): the codes joined, no status.
+      msal(undefined, '50196'),
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:443'), { code: 'ECONNREFUSED' }),
+      new Error('Microsoft Entra ID did not answer the token request within 15 s'),
+      undefined,
+    ]) {
+      expect(refusesClientCredential(other), String(other)).toBe(false);
+    }
+  });
+
   it('an Entra refusal that quotes the secret, the assertion and a private key is recorded redacted, for every credential type', async () => {
     server = await startAzureServer({ echoSecretsInRefusal: true });
     const file = join(dir, 'echoed.pem');
@@ -238,7 +411,7 @@ describe('Azure credentials', () => {
       { readSecret: async () => `${other.cert}${other.key}` },
     );
     expect(refused.errors).toHaveLength(3);
-    expect(refused.errors[0]!.message).toMatch(/^AzureAuthenticationFailed: .*AADSTS7000215/);
+    expect(refused.errors[0]!.message).toMatch(/^AzureAuthenticationFailed: .*AADSTS700027/);
     expect(refused.text).not.toContain(other.key.split('\n')[1]!);
   });
 
