@@ -1,5 +1,5 @@
 /**
- * The interface every provider's collector implements (AWS now; GCP, Azure and Kubernetes join
+ * The interface every provider's collector implements (AWS, GCP and Azure; Kubernetes joins
  * behind it). A collector plans scan units (accounts, projects, subscriptions, clusters) and
  * collects one unit at a time; the runtime it is given bounds concurrency, times calls and keeps
  * the budget, and every failure it meets becomes an inventory `errors` entry rather than an

@@ -1,8 +1,9 @@
 /**
  * A whole collection: plan the scan units of every configured provider, collect them all in one
  * call pool, and assemble the inventory (CONTRACTS §1). A unit that fails becomes `errors`; it
- * never stops the others, and nothing is left out silently: a provider this version cannot yet
- * collect is recorded as an error for every scope configured for it.
+ * never stops the others, and nothing is left out silently: a configured provider no collector
+ * here covers (and the Kubernetes clusters this version cannot read yet) is recorded as an error
+ * for every scope configured for it.
  */
 import type { CollectionError, Inventory, Provider, Resource } from '../../checks/types.ts';
 import type { ScanConfig } from '../config/scan-config.ts';
