@@ -827,6 +827,14 @@ export class PciPostureChecker extends Construct {
       },
       { actions: ['kms:GenerateDataKey'], resources: [this.operationsKey.keyArn] },
     ]);
+    const shardWrites = (fnId: string): Permission[] => [
+      {
+        actions: ['s3:PutObject'],
+        resources: [staging.arnForObjects(`${runs.shards}*`)],
+        wildcardReason: `The ${fnId} function writes runs/<runKey>/shards/<index>.json, one per scan unit; run key and index are known only at run time.`,
+      },
+      { actions: ['kms:GenerateDataKey'], resources: [this.operationsKey.keyArn] },
+    ];
     const collectPolicy = attachPolicy(
       this,
       'CollectAwsPolicy',
@@ -851,23 +859,9 @@ export class PciPostureChecker extends Construct {
               },
             ]
           : []),
-        {
-          actions: ['s3:PutObject'],
-          resources: [staging.arnForObjects(`${runs.shards}*`)],
-          wildcardReason:
-            'The collect function writes runs/<runKey>/shards/<index>.json, one per scan unit; run key and index are known only at run time.',
-        },
-        { actions: ['kms:GenerateDataKey'], resources: [this.operationsKey.keyArn] },
+        ...shardWrites('collectAws'),
       ],
     );
-    const shardWrites = (fnId: string): Permission[] => [
-      {
-        actions: ['s3:PutObject'],
-        resources: [staging.arnForObjects(`${runs.shards}*`)],
-        wildcardReason: `The ${fnId} function writes runs/<runKey>/shards/<index>.json, one per scan unit; run key and index are known only at run time.`,
-      },
-      { actions: ['kms:GenerateDataKey'], resources: [this.operationsKey.keyArn] },
-    ];
     const collectGcpPolicy =
       collectGcp && gcpRole
         ? attachPolicy(this, 'CollectGcpPolicy', gcpRole, 'pci-posture collect (GCP) function', [
