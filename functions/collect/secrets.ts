@@ -31,8 +31,8 @@ export function secretRegion(arn: string): string {
 
 /**
  * A {@link ReadSecret} over Secrets Manager's GetSecretValue (`SecretString` only; a binary
- * secret is refused), in the secret's own region (from its ARN): `client(region)` is asked for a
- * client of that region, and should keep it.
+ * secret is refused), in the secret's own region (from its ARN): `client(region)` makes the
+ * client of a region, once; the reader keeps it for every later read there.
  *
  * @example
  * const readSecret = secretsManagerReader((region) => new SecretsManagerClient({ region }));
@@ -41,12 +41,23 @@ export function secretRegion(arn: string): string {
 export function secretsManagerReader(
   client: (region: string) => SecretsManagerClient | Promise<SecretsManagerClient>,
 ): ReadSecret {
+  const clients = new Map<string, Promise<SecretsManagerClient>>();
+  const clientIn = (region: string) => {
+    let made = clients.get(region);
+    if (!made) {
+      made = Promise.resolve(client(region));
+      // A client that could not be made is made again by the next read.
+      made.catch(() => clients.delete(region));
+      clients.set(region, made);
+    }
+    return made;
+  };
   return async (arn) => {
     const { GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
     let out: { SecretString?: string | undefined };
     const region = secretRegion(arn);
     try {
-      out = await (await client(region)).send(new GetSecretValueCommand({ SecretId: arn }));
+      out = await (await clientIn(region)).send(new GetSecretValueCommand({ SecretId: arn }));
     } catch (err) {
       const name = err instanceof Error ? err.name : 'Error';
       throw new SecretReadError(arn, name, { cause: err });

@@ -31,22 +31,14 @@ export async function collectingDeps(
 ): Promise<{ config: ScanConfig; staging: StagingStore; collectors: Collector[] }> {
   const config = configFromEnv(env);
   const s3 = obs.tracer.captureAWSv3Client(new S3Client({}));
-  // One Secrets Manager client per region a configured secret is in (its ARN says which).
-  const secrets = new Map<string, SecretsManagerClient>();
-  const secretsIn = (region: string) => {
-    let client = secrets.get(region);
-    if (!client) {
-      client = obs.tracer.captureAWSv3Client(new SecretsManagerClient({ region }));
-      secrets.set(region, client);
-    }
-    return client;
-  };
   return {
     config,
     staging: new StagingStore(s3, requiredEnv(env, ENV.stagingBucket)),
     collectors: await make(config, {
       awsOptions: { decorate: (c) => obs.tracer.captureAWSv3Client(c) },
-      readSecret: secretsManagerReader(secretsIn),
+      readSecret: secretsManagerReader((region) =>
+        obs.tracer.captureAWSv3Client(new SecretsManagerClient({ region })),
+      ),
     }),
   };
 }

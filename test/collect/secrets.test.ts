@@ -58,6 +58,15 @@ describe('secretsManagerReader', () => {
     },
   );
 
+  it('makes one client per region and keeps it for later reads there', async () => {
+    const regions: string[] = [];
+    const read = secretsManagerReader(fake({ SecretString: 'x' }, regions));
+    await read(ARN);
+    await read(ARN);
+    await read('arn:aws:secretsmanager:eu-west-1:111122223333:secret:other-AbCdEf');
+    expect(regions).toEqual(['ap-southeast-2', 'eu-west-1']);
+  });
+
   it('refuses what is not a secret ARN before any call', async () => {
     const regions: string[] = [];
     const read = secretsManagerReader(fake({ SecretString: 'x' }, regions));
