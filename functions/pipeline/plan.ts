@@ -61,11 +61,11 @@ export function checkRunKey(runKey: unknown): string {
   return runKey;
 }
 
-/** The request's scope lists, by the cloud and the unit field they name. */
+/** The request's scope lists, by the cloud whose units they name (`UNIT_SHAPES` gives the key). */
 const SCOPE_LISTS = [
-  { provider: 'aws', list: 'accounts', key: 'account', what: 'account' },
-  { provider: 'gcp', list: 'projects', key: 'project', what: 'project' },
-  { provider: 'azure', list: 'subscriptions', key: 'subscription', what: 'subscription' },
+  { provider: 'aws', list: 'accounts' },
+  { provider: 'gcp', list: 'projects' },
+  { provider: 'azure', list: 'subscriptions' },
 ] as const;
 
 /**
@@ -82,9 +82,10 @@ function narrowToScopes(
   const named = new Set<string>(SCOPE_LISTS.filter((s) => request[s.list]).map((s) => s.provider));
   const kept: PlannedUnit[] = [];
   const errors = plan.errors.filter((e) => named.has(e.provider));
-  for (const { provider, list, key, what } of SCOPE_LISTS) {
+  for (const { provider, list } of SCOPE_LISTS) {
     const wanted = request[list];
     if (!wanted) continue;
+    const { key, types } = UNIT_SHAPES[provider];
     const norm = (v: unknown) =>
       provider === 'azure' && typeof v === 'string' ? v.toLowerCase() : v;
     const scopeOf = (u: PlannedUnit) => norm((u.unit as unknown as Record<string, unknown>)[key]);
@@ -96,9 +97,9 @@ function narrowToScopes(
       errors.push({
         provider,
         scope: { [key]: scope },
-        types: [...UNIT_SHAPES[provider].types],
+        types: [...types],
         operation: `${provider}:plan`,
-        message: `${what} ${scope} was asked for, but it is not among the ${what}s the configuration targets (or they could not be listed)`,
+        message: `${key} ${scope} was asked for, but it is not among the ${key}s the configuration targets (or they could not be listed)`,
       });
     }
   }
