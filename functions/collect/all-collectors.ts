@@ -10,7 +10,7 @@ import type { Collector, CollectorClients } from './collector.ts';
 
 /**
  * A collector for every cloud provider the config names, each with one client factory for the
- * whole scan.
+ * whole scan, and the Kubernetes collector unless `kubernetes.enabled` is false.
  *
  * @example const { inventory } = await collectScan(config, { collectors: await allCollectors(config) });
  */
@@ -27,6 +27,11 @@ export async function allCollectors(
       : undefined,
     config.azure
       ? import('./azure/from-config.ts').then((m) => m.azureCollectorFrom(config, clients))
+      : undefined,
+    config.kubernetes.enabled
+      ? import('./kubernetes/from-config.ts').then((m) =>
+          m.kubernetesCollectorFrom(config, clients),
+        )
       : undefined,
   ]);
   return made.filter((c): c is Collector => c !== undefined);

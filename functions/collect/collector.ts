@@ -10,6 +10,7 @@ import type { CollectionError, Provider, Scope } from '../../checks/types.ts';
 import type { AwsClientFactory, AwsClientOptions } from './aws/clients.ts';
 import type { AzureClientFactory } from './azure/clients.ts';
 import type { GcpClientFactory } from './gcp/clients.ts';
+import type { ClusterAuthDeps } from './kubernetes/auth.ts';
 import type { Collected, CollectRuntime } from './runtime.ts';
 import type { ReadSecret } from './secrets.ts';
 
@@ -53,6 +54,11 @@ export interface CollectorClients {
   azure?: AzureClientFactory;
   /** Options of the AWS clients made from the config (e.g. a tracing decorator). */
   awsOptions?: AwsClientOptions;
+  /**
+   * What the Kubernetes collector makes cluster tokens with, instead of the clients made from the
+   * config (tests: Google and Azure credentials pointing at local servers, a frozen clock).
+   */
+  kubernetes?: Partial<ClusterAuthDeps>;
   /** Reads credentials stored in Secrets Manager; default: none (a secret ARN is an error). */
   readSecret?: ReadSecret;
 }

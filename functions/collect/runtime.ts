@@ -13,6 +13,11 @@ import type { CollectionError, Provider, Resource, Scope } from '../../checks/ty
 export interface Collected {
   resources: Resource[];
   errors: CollectionError[];
+  /**
+   * The clusters whose Kubernetes APIs this part read (or tried to: what failed is in `errors`),
+   * by `scope.cluster`. A cluster found that no part names was not read at all.
+   */
+  clusters?: string[];
 }
 
 /** The settings a collection runs with (from the config's `collection` section). */

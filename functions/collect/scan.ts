@@ -2,14 +2,15 @@
  * A whole collection: plan the scan units of every configured provider, collect them all in one
  * call pool, and assemble the inventory (CONTRACTS §1). A unit that fails becomes `errors`; it
  * never stops the others, and nothing is left out silently: a configured provider no collector
- * here covers (and the Kubernetes clusters this version cannot read yet) is recorded as an error
- * for every scope configured for it.
+ * here covers is recorded as an error for every scope configured for it, and a cluster found whose
+ * Kubernetes API no part read is an error over every Kubernetes type of that cluster.
  */
 import type { CollectionError, Inventory, Provider, Resource } from '../../checks/types.ts';
 import type { ScanConfig } from '../config/scan-config.ts';
 import { CLUSTER_TYPES } from '../engine/scope.ts';
 import { TOOL } from '../tool.ts';
 import type { Collector, ScanUnit } from './collector.ts';
+import type { KubernetesCollector } from './kubernetes/collector.ts';
 import {
   type CloudProvider,
   isCloudProvider,
@@ -75,8 +76,15 @@ export function runtimeSettings(config: ScanConfig): RuntimeSettings {
   };
 }
 
-function notYet(what: string): string {
-  return `${what} is not collected: this version of pci-posture (${TOOL.version}) has no kubernetes collector yet, so these checks cannot be evaluated`;
+/**
+ * The Kubernetes collector among a scan's collectors, if one was given.
+ *
+ * @example const k8s = kubernetesCollectorOf(await allCollectors(config));
+ */
+export function kubernetesCollectorOf(
+  collectors: readonly Collector[],
+): KubernetesCollector | undefined {
+  return collectors.find((c) => c.provider === 'kubernetes') as KubernetesCollector | undefined;
 }
 
 /** The scopes a config gives a cloud provider: the listed ones, or `undefined` for discovery. */
@@ -91,8 +99,8 @@ function configuredScopes(config: ScanConfig, provider: CloudProvider): string[]
 
 /**
  * Errors for every scope a config gives a cloud provider that no collector here covers (a
- * function built for another provider was handed this config), and for the Kubernetes clusters
- * listed directly, which this version cannot read yet. Nothing configured is left out silently.
+ * function built for another provider was handed this config), and for the clusters listed
+ * directly when no Kubernetes collector was given. Nothing configured is left out silently.
  */
 function uncollectable(config: ScanConfig, collectors: readonly Collector[]): CollectionError[] {
   const present = new Set(collectors.map((c) => c.provider));
@@ -110,40 +118,45 @@ function uncollectable(config: ScanConfig, collectors: readonly Collector[]): Co
         message: `${value ? `${key} ${value}` : `every ${key} to be discovered`} is not collected: no ${provider} collector was given to this scan, so these checks cannot be evaluated`,
       }));
     }),
-    ...config.kubernetes.clusters.map((cluster) => ({
+    ...(config.kubernetes.enabled && !present.has('kubernetes')
+      ? config.kubernetes.clusters
+      : []
+    ).map((cluster) => ({
       provider: 'kubernetes' as const,
       scope: { cluster: cluster.name },
-      types: KUBERNETES_TYPES,
+      types: [...KUBERNETES_TYPES],
       operation: 'kubernetes',
-      message: notYet(`cluster ${cluster.name}`),
+      message: `cluster ${cluster.name} is not collected: no kubernetes collector was given to this scan (pci-posture ${TOOL.version}), so these checks cannot be evaluated`,
     })),
   ];
 }
 
 /**
- * While Kubernetes collection is pending: an error for each cloud cluster found, and for every
- * scope whose clusters could not be listed or described (their Kubernetes objects are unknown
- * too, so no Kubernetes check may look as if there were nothing to check).
+ * The Kubernetes errors no part recorded itself: for each cluster found that no part read (no
+ * Kubernetes collector ran on it: its function failed, or none was given), and for every scope
+ * whose clusters could not be listed or described (their Kubernetes objects are unknown too, so
+ * no Kubernetes check may look as if there were nothing to check).
  */
-function kubernetesPending(
+function kubernetesUnread(
   resources: readonly Resource[],
   errors: readonly CollectionError[],
+  read: ReadonlySet<string>,
 ): CollectionError[] {
   const found = resources
-    .filter((r) => CLUSTER_TYPES.has(r.type))
+    .filter((r) => CLUSTER_TYPES.has(r.type) && !read.has(r.id))
     .map((r) => ({
       provider: 'kubernetes' as const,
       scope: { cluster: r.id },
-      types: KUBERNETES_TYPES,
+      types: [...KUBERNETES_TYPES],
       operation: 'kubernetes',
-      message: `${notYet("the cluster's Kubernetes API")} (set kubernetes.enabled: false to leave the Kubernetes checks NOT_TESTED instead)`,
+      message: `the cluster's Kubernetes API was not read: no Kubernetes collection ran for it (set kubernetes.enabled: false to leave the Kubernetes checks NOT_TESTED instead)`,
     }));
   const unknown = errors
     .filter((e) => e.provider !== 'kubernetes' && e.types.some((t) => CLUSTER_TYPES.has(t)))
     .map((e) => ({
       provider: 'kubernetes' as const,
       scope: e.resourceId ? { cluster: e.resourceId } : e.scope,
-      types: KUBERNETES_TYPES,
+      types: [...KUBERNETES_TYPES],
       ...(e.operation ? { operation: e.operation } : {}),
       message: `the Kubernetes objects of clusters not found are unknown: ${e.message}`,
     }));
@@ -231,6 +244,16 @@ export async function collectUnit(
  */
 export function unitError(planned: PlannedUnit, step: string, cause: unknown): CollectionError {
   const { provider } = planned;
+  if (provider === 'kubernetes') {
+    const cluster = (planned.unit as { cluster?: unknown }).cluster;
+    return collectionError(
+      provider,
+      typeof cluster === 'string' ? { cluster } : {},
+      KUBERNETES_TYPES,
+      `${provider}:${step}`,
+      cause,
+    );
+  }
   if (!isCloudProvider(provider)) {
     return collectionError(provider, {}, [], `${provider}:${step}`, cause);
   }
@@ -244,8 +267,8 @@ export function unitError(planned: PlannedUnit, step: string, cause: unknown): C
 }
 
 /**
- * The inventory of a scan from its parts (the plan's errors and each unit's shard): Kubernetes
- * errors for the clusters found while that collector is pending, one object per (type, id), and a
+ * The inventory of a scan from its parts (the plan's errors, each unit's shard, the Kubernetes
+ * parts): an error for each cluster found that no part read, one object per (type, id), and a
  * stable order.
  *
  * @example const inventory = assembleInventory(config, '2026-11-27T02:00:00Z', [plan, ...shards]);
@@ -257,7 +280,8 @@ export function assembleInventory(
 ): Inventory {
   const resources = parts.flatMap((p) => p.resources);
   const errors = parts.flatMap((p) => p.errors);
-  if (config.kubernetes.enabled) errors.push(...kubernetesPending(resources, errors));
+  const read = new Set(parts.flatMap((p) => p.clusters ?? []));
+  if (config.kubernetes.enabled) errors.push(...kubernetesUnread(resources, errors, read));
   const seen = new Set<string>();
   // The same object read in two scopes (an Azure role assignment inherited from a management
   // group is listed by every subscription under it) is kept once, in its first scope in order,
@@ -283,6 +307,32 @@ export function assembleInventory(
       cmp(a.resourceId ?? '', b.resourceId ?? ''),
   );
   return { schema: 'pci-posture/inventory@1', collectedAt, resources: unique, errors };
+}
+
+/**
+ * Reads the clusters a cloud unit's shard found; never throws (a collector that throws becomes an
+ * error for each of those clusters).
+ *
+ * @example parts.push(await collectFoundClusters(k8s, rt, planned, shard));
+ */
+export async function collectFoundClusters(
+  k8s: KubernetesCollector,
+  rt: CollectRuntime,
+  planned: PlannedUnit,
+  shard: Collected,
+): Promise<Collected> {
+  try {
+    return await k8s.collectFound(rt, planned.unit, shard.resources);
+  } catch (err) {
+    const ids = shard.resources.filter((r) => CLUSTER_TYPES.has(r.type)).map((r) => r.id);
+    return {
+      resources: [],
+      errors: ids.map((id) =>
+        collectionError('kubernetes', { cluster: id }, KUBERNETES_TYPES, 'kubernetes:collect', err),
+      ),
+      clusters: ids,
+    };
+  }
 }
 
 /**
@@ -313,12 +363,19 @@ export async function collectScan(config: ScanConfig, deps: ScanDeps): Promise<S
     deps.onPlan?.(units);
     let done = 0;
     let errors = plan.errors.length;
+    const k8s = config.kubernetes.enabled ? kubernetesCollectorOf(deps.collectors) : undefined;
     await Promise.all(
       plan.units.map(async (planned) => {
         const shard = await collectUnit(planned, deps.collectors, rt);
         parts.push(shard);
-        done++;
         errors += shard.errors.length;
+        // The clusters this unit found are read right away, in the same call pool.
+        if (k8s && planned.provider !== 'kubernetes') {
+          const clusters = await collectFoundClusters(k8s, rt, planned, shard);
+          parts.push(clusters);
+          errors += clusters.errors.length;
+        }
+        done++;
         deps.onProgress?.({ done, total: units, errors, unit: planned.label });
       }),
     );

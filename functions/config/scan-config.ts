@@ -302,17 +302,38 @@ const azureSchema = z
 
 const kubernetesCluster = z
   .object({
-    name: z.string().min(1),
-    endpoint: endpoint,
-    caFile: z.string().optional().describe('PEM CA bundle of the API server'),
+    name: z
+      .string()
+      .min(1)
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'must be letters, digits, ., _, : and -')
+      .describe("the cluster's name in reports (its scope.cluster)"),
+    endpoint: z
+      .string()
+      .regex(
+        /^(https:\/\/[^\s/]+)(\/\S*)?$/,
+        'must be the https:// URL of the API server (a bearer token travels to it)',
+      )
+      .describe('the API server URL (https)'),
+    caFile: z.string().min(1).optional().describe('PEM CA bundle of the API server, as a file'),
+    caData: z
+      .string()
+      .regex(/^[A-Za-z0-9+/=\s]+$/, 'must be the base64 of a PEM CA bundle (as in a kubeconfig)')
+      .optional()
+      .describe('base64 PEM CA bundle of the API server (certificate-authority-data)'),
     token: z
-      .union([
-        z.object({ env: z.string().min(1) }).strict(),
-        z.object({ file: z.string().min(1) }).strict(),
-      ])
+      .union(
+        [
+          z.object({ env: z.string().min(1) }).strict(),
+          z.object({ file: z.string().min(1) }).strict(),
+          z.object({ secretArn }).strict(),
+        ],
+        { error: 'must be { env: <variable> }, { file: <path> } or { secretArn: <ARN> }' },
+      )
       .describe('where the bearer token is read from (never written in this file)'),
   })
-  .strict();
+  .strict()
+  .refine((c) => !(c.caFile && c.caData), 'give at most one of caFile or caData')
+  .describe('a cluster read directly; without caFile or caData the system CAs are trusted');
 
 const kubernetesSchema = z
   .object({
@@ -324,7 +345,14 @@ const kubernetesSchema = z
       ),
     pageSize: z.int().min(10).max(5000).default(500),
     clusterBudgetSeconds: z.int().min(5).max(900).default(120),
-    clusters: z.array(kubernetesCluster).default([]).describe('clusters listed directly'),
+    clusters: z
+      .array(kubernetesCluster)
+      .default([])
+      .refine(
+        (list) => new Set(list.map((c) => c.name)).size === list.length,
+        'cluster names must be unique',
+      )
+      .describe('clusters listed directly'),
   })
   .strict();
 
@@ -502,3 +530,6 @@ export function scanDestination(
     ? { out, kmsKeyId: signer.kmsKeyId }
     : { out, signingKey: signer.signingKey };
 }
+export type KubernetesTargets = ScanConfig['kubernetes'];
+/** A cluster listed directly in the config (`kubernetes.clusters[]`). */
+export type DirectCluster = KubernetesTargets['clusters'][number];

@@ -11,6 +11,11 @@
  *    function on each {@link CollectEvent}; it writes `runs/<runKey>/shards/<index>.json`. A unit
  *    whose function fails is caught and written as `runs/<runKey>/failed/<index>.json`
  *    ({@link FailedUnit}) by the workflow itself;
+ *    After a cloud unit whose shard holds clusters (`CollectResult.clusters` > 0), the same item
+ *    runs the Kubernetes `collect` function on a {@link ClustersEvent}: it reads the clusters of
+ *    that shard and writes `runs/<runKey>/kubernetes/<index>.json`; when it fails, the workflow
+ *    writes `runs/<runKey>/kubernetes-failed/<index>.json` ({@link FailedUnit}). Clusters listed
+ *    directly in the config are units of their own (provider `kubernetes`);
  * 3. `report` gets {@link ReportEvent}, merges the shards (a unit with neither a shard nor a
  *    failure record is a collection error too), evaluates, writes the signed run, notifies, and
  *    returns {@link ReportResult}.
@@ -32,17 +37,23 @@ export const ENV = {
   topic: 'PCI_POSTURE_TOPIC',
 } as const;
 
-/** The provider a collect function serves; one function (and one bundle) per provider. */
-export type CollectProvider = 'aws' | 'gcp' | 'azure';
+/**
+ * The provider a collect function serves; one function (and one bundle) per provider. The
+ * `kubernetes` function reads clusters' Kubernetes APIs: those a cloud unit found, and those the
+ * config lists directly.
+ */
+export type CollectProvider = 'aws' | 'gcp' | 'azure' | 'kubernetes';
 
 /**
  * The collect function of each provider, by its `HANDLER_ENTRIES` name. The construct deploys
- * the GCP and Azure functions only when the config has a `gcp` or `azure` section.
+ * the GCP and Azure functions only when the config has a `gcp` or `azure` section, and the
+ * Kubernetes function unless `kubernetes.enabled` is false.
  */
 export const COLLECT_FUNCTIONS = {
   aws: 'collectAws',
   gcp: 'collectGcp',
   azure: 'collectAzure',
+  kubernetes: 'collectKubernetes',
 } as const satisfies Record<CollectProvider, keyof typeof HANDLER_ENTRIES>;
 
 /** An on-demand run's input: a named assessment, optionally over a subset of checks and targets. */
@@ -100,6 +111,19 @@ export interface CollectResult {
   shardKey: string;
   resources: number;
   errors: number;
+  /**
+   * The clusters (EKS, GKE, AKS) in the shard: when there are any, the workflow runs the
+   * Kubernetes function on it ({@link ClustersEvent}). 0 for the Kubernetes function itself.
+   */
+  clusters: number;
+}
+
+/**
+ * The Kubernetes `collect` function's event after a cloud unit: the unit, and the staging key of
+ * its shard, whose clusters it reads.
+ */
+export interface ClustersEvent extends CollectEvent {
+  shardKey: string;
 }
 
 /** What the workflow writes when a unit's function failed after its retries. */
@@ -138,6 +162,12 @@ export const stagingKeys = (runKey: string) => ({
   result: `runs/${runKey}/report-result.json`,
   shards: `runs/${runKey}/shards/`,
   failures: `runs/${runKey}/failed/`,
+  /** The Kubernetes objects of the clusters a cloud unit's shard found. */
+  kubernetes: (index: number) => `runs/${runKey}/kubernetes/${index}.json`,
+  /** What the workflow writes when the Kubernetes function failed on a cloud unit's clusters. */
+  kubernetesFailed: (index: number) => `runs/${runKey}/kubernetes-failed/${index}.json`,
+  kubernetesShards: `runs/${runKey}/kubernetes/`,
+  kubernetesFailures: `runs/${runKey}/kubernetes-failed/`,
 });
 
 /** The handler entry files, relative to the repository root (one bundle each). */
@@ -146,6 +176,7 @@ export const HANDLER_ENTRIES = {
   collectAws: 'functions/handlers/collect-aws.ts',
   collectGcp: 'functions/handlers/collect-gcp.ts',
   collectAzure: 'functions/handlers/collect-azure.ts',
+  collectKubernetes: 'functions/handlers/collect-kubernetes.ts',
   report: 'functions/handlers/report.ts',
   publishKey: 'functions/handlers/publish-key.ts',
 } as const;

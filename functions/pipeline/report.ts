@@ -10,10 +10,12 @@ import type { Inventory } from '../../checks/types.ts';
 import { openArchive } from '../archive/open.ts';
 import type { Signer } from '../archive/signer.ts';
 import { type WrittenRun, writeRun } from '../archive/write-run.ts';
+import { KUBERNETES_TYPES } from '../collect/resource-types.ts';
 import type { Collected } from '../collect/runtime.ts';
 import { assembleInventory, type PlannedUnit, unitError } from '../collect/scan.ts';
 import type { ScanConfig } from '../config/scan-config.ts';
 import { evaluate } from '../engine/evaluate.ts';
+import { CLUSTER_TYPES } from '../engine/scope.ts';
 import { validateInventory } from '../inventory/load.ts';
 import {
   type FailedUnit,
@@ -87,7 +89,50 @@ function asPlan(value: unknown, key: string): StagedPlan {
 function asShard(value: unknown): Collected | undefined {
   const shard = value as Partial<Collected> | undefined;
   if (!shard || !Array.isArray(shard.resources) || !Array.isArray(shard.errors)) return undefined;
-  return { resources: shard.resources, errors: shard.errors };
+  return {
+    resources: shard.resources,
+    errors: shard.errors,
+    ...(Array.isArray(shard.clusters) ? { clusters: shard.clusters } : {}),
+  };
+}
+
+/**
+ * The Kubernetes part of a cloud unit whose shard found clusters: its Kubernetes shard, or, when
+ * the Kubernetes function failed, an error for each of those clusters with the failure's cause.
+ * Without either, nothing: the inventory then records each of those clusters as not read.
+ */
+async function kubernetesPart(
+  staging: StagingStore,
+  keys: ReturnType<typeof stagingKeys>,
+  item: UnitItem,
+  shard: Collected,
+  present: ReadonlySet<string>,
+): Promise<Collected | undefined> {
+  const clusters = shard.resources.filter((r) => CLUSTER_TYPES.has(r.type)).map((r) => r.id);
+  if (clusters.length === 0) return undefined;
+  const key = keys.kubernetes(item.index);
+  if (present.has(key)) {
+    const part = asShard(await staging.getJson(key));
+    if (part) return part;
+  }
+  const failedKey = keys.kubernetesFailed(item.index);
+  const why = present.has(failedKey)
+    ? `the Kubernetes collect function failed: ${failureCause(((await staging.getJson(failedKey)) as FailedUnit | undefined) ?? { index: item.index })}`
+    : present.has(key)
+      ? 'its Kubernetes shard is not a shard'
+      : undefined;
+  if (!why) return undefined;
+  return {
+    resources: [],
+    errors: clusters.map((cluster) => ({
+      provider: 'kubernetes' as const,
+      scope: { cluster },
+      types: [...KUBERNETES_TYPES],
+      operation: 'kubernetes:collect',
+      message: `${item.label}: ${why}`,
+    })),
+    clusters,
+  };
 }
 
 /**
@@ -101,16 +146,19 @@ async function readShards(
   concurrency: number,
 ): Promise<Collected[]> {
   const keys = stagingKeys(runKey);
-  const [shardKeys, failedKeys] = await Promise.all([
+  const [shardKeys, failedKeys, kubernetesKeys, kubernetesFailedKeys] = await Promise.all([
     staging.keys(keys.shards),
     staging.keys(keys.failures),
+    staging.keys(keys.kubernetesShards),
+    staging.keys(keys.kubernetesFailures),
   ]);
   const present = new Set(shardKeys);
   const failed = new Set(failedKeys);
+  const kubernetes = new Set([...kubernetesKeys, ...kubernetesFailedKeys]);
   const limit = pLimit(concurrency);
-  return Promise.all(
+  const parts = await Promise.all(
     items.map((item) =>
-      limit(async (): Promise<Collected> => {
+      limit(async (): Promise<Collected[]> => {
         const planned: PlannedUnit = {
           provider: item.provider,
           label: item.label,
@@ -122,18 +170,21 @@ async function readShards(
         });
         if (present.has(keys.shard(item.index))) {
           const shard = asShard(await staging.getJson(keys.shard(item.index)));
-          return shard ?? lost('its inventory shard is not a shard');
+          if (!shard) return [lost('its inventory shard is not a shard')];
+          const k8s = await kubernetesPart(staging, keys, item, shard, kubernetes);
+          return k8s ? [shard, k8s] : [shard];
         }
         if (failed.has(keys.failed(item.index))) {
           const record = (await staging.getJson(keys.failed(item.index))) as FailedUnit | undefined;
-          return lost(
-            `the collect function failed: ${failureCause(record ?? { index: item.index })}`,
-          );
+          return [
+            lost(`the collect function failed: ${failureCause(record ?? { index: item.index })}`),
+          ];
         }
-        return lost('no inventory shard was written (its collect function did not finish)');
+        return [lost('no inventory shard was written (its collect function did not finish)')];
       }),
     ),
   );
+  return parts.flat();
 }
 
 /**

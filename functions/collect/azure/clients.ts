@@ -18,7 +18,10 @@ import {
   type ContainerServiceContext,
   createContainerService,
 } from '@azure/arm-containerservice/api';
-import { list as listManagedClusters } from '@azure/arm-containerservice/api/managedClusters';
+import {
+  listClusterUserCredentials,
+  list as listManagedClusters,
+} from '@azure/arm-containerservice/api/managedClusters';
 import {
   createSubscription,
   type SubscriptionContext,
@@ -50,6 +53,15 @@ export interface AzureClientFactory {
   listSubscriptions(page: ArmPageRequest): Promise<unknown>;
   /** ManagedClusters_List in one subscription. */
   listManagedClusters(subscription: string, page: ArmPageRequest): Promise<unknown>;
+  /**
+   * ManagedClusters_ListClusterUserCredentials with `format=exec`: for a cluster with Microsoft
+   * Entra ID integration, a kubeconfig holding the API server and its CA and no secret (the
+   * Kubernetes collector reads only those two). Never called for a cluster without Entra ID.
+   */
+  listClusterUserCredentials(
+    cluster: { subscription: string; resourceGroup: string; name: string },
+    signal: AbortSignal,
+  ): Promise<unknown>;
   /** RoleAssignments_ListForScope at the subscription with `$filter=atScope()`. */
   listRoleAssignments(subscription: string, page: ArmPageRequest): Promise<unknown>;
   /** RoleDefinitions_List at the subscription with `$filter=type eq 'CustomRole'`. */
@@ -349,6 +361,15 @@ export function azureClientFactory(
         ? nextPage(context, nextLink, signal)
         : raw((on) => listManagedClusters(context, options(signal, on)).byPage().next());
     },
+    listClusterUserCredentials: (cluster, signal) =>
+      raw((on) =>
+        listClusterUserCredentials(
+          { ...containerClient(), subscriptionId: cluster.subscription },
+          cluster.resourceGroup,
+          cluster.name,
+          { format: 'exec', ...options(signal, on) },
+        ),
+      ),
     listRoleAssignments: (subscription, { nextLink, signal }) =>
       raw((on) =>
         authorizationClient()

@@ -1,0 +1,212 @@
+/**
+ * One page of one list from a cluster's API server, through `@kubernetes/client-node`: its
+ * `KubeConfig` applies the server's CA and the bearer token (and keeps one TLS connection pool per
+ * server), its HTTP library sends the request. The answer's JSON is kept as the API server sent
+ * it: the library's typed models would turn timestamps into `Date`s and drop fields they do not
+ * know, and CONTRACTS §1 stores objects as the API server returns them.
+ *
+ * Errors name the server, the status and the API server's own `Status` reason and message;
+ * never the token.
+ */
+import type { KindList } from './kinds.ts';
+import { listPath } from './kinds.ts';
+
+/** An API server to read. */
+export interface ApiServer {
+  /** `https://host[:port]` (a path prefix is kept). */
+  server: string;
+  /** Its CA bundle, base64 PEM; absent: the system CAs. */
+  caData?: string;
+}
+
+/** The API server answered an error `Status` (401, 403, 404, 410, 429, 5xx). */
+export class KubernetesApiError extends Error {
+  override readonly name = 'KubernetesApiError';
+  readonly status: number;
+  /** The `Status` reason (`Forbidden`, `Expired`, `Unauthorized`). */
+  readonly reason: string | undefined;
+  /** Seconds the server asks to wait (`Retry-After`), for 429 and 503. */
+  readonly retryAfterSeconds: number | undefined;
+  constructor(
+    message: string,
+    details: {
+      status: number;
+      reason?: string | undefined;
+      retryAfterSeconds?: number | undefined;
+    },
+  ) {
+    super(message);
+    this.status = details.status;
+    this.reason = details.reason;
+    this.retryAfterSeconds = details.retryAfterSeconds;
+  }
+}
+
+/** The API server could not be reached (DNS, connection, TLS): a private endpoint, a firewall. */
+export class ApiServerUnreachable extends Error {
+  override readonly name = 'ApiServerUnreachable';
+  /** The system error code (`ECONNREFUSED`, `ENOTFOUND`, a TLS code), when there is one. */
+  readonly code: string | undefined;
+  constructor(message: string, options: { cause?: unknown; code?: string | undefined } = {}) {
+    super(message, { cause: options.cause });
+    this.code = options.code;
+  }
+}
+
+/** The answer is not a Kubernetes list. */
+export class MalformedList extends Error {
+  override readonly name = 'MalformedList';
+}
+
+/** One page of a list: its items (as sent, without `kind` and `apiVersion`) and the next token. */
+export interface ListPage {
+  items: unknown[];
+  continue?: string;
+}
+
+/** Reads pages of lists from one API server. */
+export interface KubernetesApi {
+  /**
+   * One page of a cluster-wide list.
+   *
+   * @example const page = await api.list(KIND_LISTS[0], token, { limit: 500 }, signal);
+   */
+  list(
+    kind: KindList,
+    token: string,
+    query: { limit: number; continue?: string },
+    signal: AbortSignal,
+  ): Promise<ListPage>;
+}
+
+type ClientNode = typeof import('@kubernetes/client-node');
+let clientNode: Promise<ClientNode> | undefined;
+/** The library is loaded on the first list: a scan without clusters never pays its start-up. */
+const loadClientNode = () => (clientNode ??= import('@kubernetes/client-node'));
+
+const hostOf = (server: string) => {
+  try {
+    return new URL(server).host;
+  } catch {
+    return server;
+  }
+};
+
+/** The first line of a `Status` answer's message, and its reason. */
+function statusOf(text: string): { message?: string; reason?: string } {
+  try {
+    const s = JSON.parse(text) as { kind?: unknown; message?: unknown; reason?: unknown };
+    return {
+      ...(typeof s.message === 'string'
+        ? { message: s.message.split('\n')[0]!.slice(0, 300) }
+        : {}),
+      ...(typeof s.reason === 'string' ? { reason: s.reason } : {}),
+    };
+  } catch {
+    return {};
+  }
+}
+
+/** The system error code under a fetch failure (`ECONNREFUSED`, `ENOTFOUND`, a TLS code). */
+function networkCode(err: unknown): string | undefined {
+  for (let c: unknown = err; c instanceof Error; c = c.cause) {
+    const code = (c as { code?: unknown }).code;
+    if (typeof code === 'string' && code !== 'UND_ERR_SOCKET' && !code.startsWith('ABORT')) {
+      return code;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The API of one server. A new `KubeConfig` is made when the token changes (a refreshed EKS
+ * token), so the token in use is always the one passed.
+ *
+ * @example
+ * const api = kubernetesApi({ server: 'https://10.0.0.1', caData });
+ * const { items, continue: next } = await api.list(KIND_LISTS[2], token, { limit: 500 }, signal);
+ */
+export function kubernetesApi(target: ApiServer): KubernetesApi {
+  const host = hostOf(target.server);
+  const base = target.server.replace(/\/+$/, '');
+  let current: { token: string; config: InstanceType<ClientNode['KubeConfig']> } | undefined;
+
+  const configFor = async (token: string) => {
+    if (current?.token === token) return current.config;
+    const k8s = await loadClientNode();
+    const config = new k8s.KubeConfig();
+    config.loadFromOptions({
+      clusters: [
+        {
+          name: 'cluster',
+          server: base,
+          ...(target.caData ? { caData: target.caData } : {}),
+          skipTLSVerify: false,
+        },
+      ],
+      users: [{ name: 'pci-posture', token }],
+      contexts: [{ name: 'pci-posture', cluster: 'cluster', user: 'pci-posture' }],
+      currentContext: 'pci-posture',
+    });
+    current = { token, config };
+    return config;
+  };
+
+  return {
+    async list(kind, token, query, signal) {
+      const k8s = await loadClientNode();
+      const config = await configFor(token);
+      const url = new URL(`${base}${listPath(kind)}`);
+      url.searchParams.set('limit', String(query.limit));
+      if (query.continue) url.searchParams.set('continue', query.continue);
+      const request = new k8s.RequestContext(url.toString(), k8s.HttpMethod.GET);
+      request.setHeaderParam('Accept', 'application/json');
+      request.setSignal(signal);
+      await config.applySecurityAuthentication(request);
+      let status: number;
+      let headers: Record<string, string>;
+      let text: string;
+      try {
+        const response = await new k8s.IsomorphicFetchHttpLibrary().send(request).toPromise();
+        status = response.httpStatusCode;
+        headers = response.headers;
+        text = await response.body.text();
+      } catch (err) {
+        if (signal.aborted) throw signal.reason;
+        const code = networkCode(err);
+        throw new ApiServerUnreachable(
+          `the API server ${host} could not be reached${code ? ` (${code})` : ''}: a private endpoint needs the collector in a network that routes to it`,
+          { cause: err, code },
+        );
+      }
+      if (status < 200 || status >= 300) {
+        const s = statusOf(text);
+        const retryAfter = Number(headers['retry-after']);
+        throw new KubernetesApiError(
+          `${s.reason ?? 'HTTP error'}: ${s.message ?? `the API server ${host} answered ${status}`} (HTTP ${status})`,
+          {
+            status,
+            reason: s.reason,
+            retryAfterSeconds: Number.isFinite(retryAfter) ? retryAfter : undefined,
+          },
+        );
+      }
+      let page: { items?: unknown; metadata?: { continue?: unknown } };
+      try {
+        page = JSON.parse(text) as typeof page;
+      } catch (cause) {
+        throw new MalformedList(`the API server ${host} answered ${listPath(kind)} with no JSON`, {
+          cause,
+        });
+      }
+      if (!Array.isArray(page?.items)) {
+        throw new MalformedList(`the API server ${host} answered ${listPath(kind)} without items`);
+      }
+      const next = page.metadata?.continue;
+      return {
+        items: page.items,
+        ...(typeof next === 'string' && next !== '' ? { continue: next } : {}),
+      };
+    },
+  };
+}
