@@ -20,7 +20,10 @@ export default defineCheck({
     title: 'cluster-admin is bound only to system subjects and approved administrators',
     severity: 'critical',
     resourceTypes: BINDING_TYPES,
-    lookups: [],
+    // A binding's PASS ("does not grant cluster-admin") is judged with the cluster's RBAC read
+    // whole: when its Roles or ClusterRoles could not be read, what its bindings grant is not
+    // known either, so the PASS becomes ERROR (a FAIL proven by the binding itself stays FAIL).
+    lookups: ['kubernetes.Role', 'kubernetes.ClusterRole'],
     requirements: ['7.2.1', '7.2.2', '7.2.5'],
     rationale:
       'cluster-admin grants every permission on every object of the cluster, Secrets included. ' +

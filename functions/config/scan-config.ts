@@ -343,7 +343,12 @@ const kubernetesSchema = z
       .describe(
         "read each discovered cluster's Kubernetes API; false leaves the Kubernetes checks NOT_TESTED",
       ),
-    pageSize: z.int().min(10).max(5000).default(500),
+    pageSize: z
+      .int()
+      .min(1)
+      .max(5000)
+      .default(500)
+      .describe('objects per list page (limit); pages are read one after the other per kind'),
     clusterBudgetSeconds: z.int().min(5).max(900).default(120),
     clusters: z
       .array(kubernetesCluster)

@@ -10,7 +10,14 @@ const NAMESPACE = ['kubernetes.Namespace'];
 
 /** CHECKS.md, "Kubernetes objects": id, severity, PCI requirements, resource types, lookups. */
 const CATALOG: Array<[string, string, string[], readonly string[], string[]]> = [
-  ['k8s-cluster-admin-restricted', 'critical', ['7.2.1', '7.2.2', '7.2.5'], BINDINGS, []],
+  // Its lookups are ours (not in CHECKS.md): with the cluster's roles unread, no binding PASSes.
+  [
+    'k8s-cluster-admin-restricted',
+    'critical',
+    ['7.2.1', '7.2.2', '7.2.5'],
+    BINDINGS,
+    ['kubernetes.Role', 'kubernetes.ClusterRole'],
+  ],
   [
     'k8s-namespace-default-deny-egress',
     'medium',
