@@ -1,6 +1,7 @@
 /**
- * What the GCP and Azure collectors need from AWS to get their credentials, as IAM permissions,
- * and which credential sources can work in Lambda at all. Federation needs no stored secret: GCP
+ * What the GCP and Azure collectors (and the Kubernetes collector, which reads GKE and AKS
+ * clusters with the same credentials) need from AWS to get their credentials, as IAM
+ * permissions, and which credential sources can work in Lambda at all. Federation needs no stored secret: GCP
  * workload identity signs an STS GetCallerIdentity request with the function's own role (no IAM
  * permission needed), and Azure federation exchanges an AWS-issued token (STS
  * GetWebIdentityToken, limited to the configured audience and 5 minutes). A secret is read by its
@@ -35,7 +36,9 @@ export function azureDiscovers(config: ScanConfig): boolean {
 
 /**
  * Refuses credential sources a Lambda function cannot use (a local file, an environment variable
- * the construct does not set, Application Default Credentials), naming the prop and the fix.
+ * the construct does not set, Application Default Credentials), naming the prop and the fix. The
+ * clusters listed directly are checked when Kubernetes collection is enabled: their CA inline
+ * (`caData`), their token in Secrets Manager.
  *
  * @example checkLambdaCredentials(parsedConfig) // throws PropsError for gcp.credentials.file
  */
@@ -86,27 +89,62 @@ export function checkLambdaCredentials(config: ScanConfig): void {
       'the construct sets no such environment variable: store the client secret in Secrets Manager and give secretArn, or use federated (no secret at all)',
     );
   }
+  if (config.kubernetes.enabled) checkDirectClusters(config.kubernetes.clusters);
+}
+
+/** The clusters listed directly: no CA file, no token from a file or the environment. */
+function checkDirectClusters(clusters: ScanConfig['kubernetes']['clusters']): void {
+  for (const [i, cluster] of clusters.entries()) {
+    const at = `config.kubernetes.clusters[${i}]`;
+    if (cluster.caFile !== undefined) {
+      throw new PropsError(
+        `${at}.caFile`,
+        cluster.caFile,
+        'a Lambda function has no such file: give caData, the base64 PEM of certificate-authority-data',
+      );
+    }
+    const token = cluster.token;
+    if ('env' in token) {
+      throw new PropsError(
+        `${at}.token.env`,
+        token.env,
+        'the construct sets no such environment variable: give token.secretArn: a bearer token in Secrets Manager',
+      );
+    }
+    if ('file' in token) {
+      throw new PropsError(
+        `${at}.token.file`,
+        token.file,
+        'a Lambda function has no such file: give token.secretArn: a bearer token in Secrets Manager',
+      );
+    }
+  }
 }
 
 /**
  * The permissions a function needs to get the GCP or Azure credentials: `gcp` and `azure` are
- * the collect functions; `plan` gets each provider's when it discovers that provider's scopes.
+ * the collect functions; `plan` gets each provider's when it discovers that provider's scopes;
+ * `kubernetes` (which reads the GKE and AKS clusters the cloud units found) gets both, and the
+ * bearer tokens of the clusters listed directly.
  *
  * @example attachPolicy(this, 'CollectAzurePolicy', role, 'collect (Azure)', [...cloudCredentialPermissions(config, 'azure')]);
  */
 export function cloudCredentialPermissions(
   config: ScanConfig,
-  who: 'plan' | 'gcp' | 'azure',
+  who: 'plan' | 'gcp' | 'azure' | 'kubernetes',
 ): Permission[] {
   const permissions: Permission[] = [];
   const gcp = config.gcp?.credentials;
-  if (gcp && (who === 'gcp' || (who === 'plan' && gcpDiscovers(config)))) {
+  if (gcp && (who === 'gcp' || who === 'kubernetes' || (who === 'plan' && gcpDiscovers(config)))) {
     if (gcp.type === 'service-account-key' && gcp.secretArn) {
       permissions.push({ actions: ['secretsmanager:GetSecretValue'], resources: [gcp.secretArn] });
     }
   }
   const azure = config.azure?.credentials;
-  if (azure && (who === 'azure' || (who === 'plan' && azureDiscovers(config)))) {
+  if (
+    azure &&
+    (who === 'azure' || who === 'kubernetes' || (who === 'plan' && azureDiscovers(config)))
+  ) {
     if (azure.type === 'federated') {
       // The audience the collector asks for (a sovereign cloud's own, by its authority host).
       const audience = (config.azure && federatedAudience(config.azure)) ?? azure.audience;
@@ -123,6 +161,17 @@ export function cloudCredentialPermissions(
       permissions.push({
         actions: ['secretsmanager:GetSecretValue'],
         resources: [azure.secretArn],
+      });
+    }
+  }
+  if (who === 'kubernetes') {
+    const tokens = config.kubernetes.clusters.flatMap((c) =>
+      'secretArn' in c.token ? [c.token.secretArn] : [],
+    );
+    if (tokens.length > 0) {
+      permissions.push({
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [...new Set(tokens)],
       });
     }
   }

@@ -7,8 +7,9 @@
  * - `config`: a scan configuration file (YAML or JSON). Without it: this account's EKS clusters in
  *   `region` (`-c region=`, else CDK_DEFAULT_REGION, else us-east-1), with a synth warning.
  * - `objectLockMode`, `retentionDays`, `archiveTransitionDays`, `stagingExpirationDays`,
- *   `maxConcurrency`, `scheduleExpression`, `scheduleTimeZone`, `collectRoleName`: the props of
- *   `PciPostureChecker`; `notificationEmails`: comma-separated addresses.
+ *   `maxConcurrency`, `scheduleExpression`, `scheduleTimeZone`, `collectRoleName`,
+ *   `collectKubernetesRoleName`: the props of `PciPostureChecker`; `notificationEmails`:
+ *   comma-separated addresses.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -105,6 +106,7 @@ function checkerProps(app: App, stack: Stack): PciPostureCheckerProps {
     scheduleExpression: contextString(app, 'scheduleExpression'),
     scheduleTimeZone: contextString(app, 'scheduleTimeZone'),
     collectRoleName: contextString(app, 'collectRoleName'),
+    collectKubernetesRoleName: contextString(app, 'collectKubernetesRoleName'),
     notificationEmails: emails
       ?.split(',')
       .map((e) => e.trim())
@@ -137,6 +139,7 @@ export function createApp(props: AppProps = {}): PciPostureApp {
   const aws = checker.scanConfig.aws;
   const memberRoleStack = new PciPostureMemberRoleStack(app, STACK_NAMES.memberRole, {
     collectRoleName: checker.collectRoleName,
+    collectKubernetesRoleName: checker.collectKubernetesRoleName,
     ...(aws ? { roleName: aws.roleName, regions: aws.regions } : {}),
   });
   applyNag(app);

@@ -1,7 +1,8 @@
 /**
  * The role pci-posture assumes in every scanned account other than its own: read-only, exactly
- * `MEMBER_ROLE_ACTIONS`, trusting only the scanner account's collect role (and, optionally, an
- * external id). As a construct for your own stacks, and as a parameterised stack for
+ * `MEMBER_ROLE_ACTIONS`, trusting only the scanner account's two collect roles by name (and,
+ * optionally, an external id): the AWS collect role, which reads the account, and the Kubernetes
+ * collect role, which only signs the EKS tokens of the account's clusters with it. As a construct for your own stacks, and as a parameterised stack for
  * CloudFormation StackSets across an organization.
  */
 import {
@@ -19,7 +20,10 @@ import { Construct } from 'constructs';
 import { scanConfigSchema } from '../functions/config/scan-config.ts';
 import { attachPolicy } from './least-privilege.ts';
 import { memberPermissions } from './member-permissions.ts';
-import { DEFAULT_COLLECT_ROLE_NAME } from './pci-posture-checker.ts';
+import {
+  DEFAULT_COLLECT_KUBERNETES_ROLE_NAME,
+  DEFAULT_COLLECT_ROLE_NAME,
+} from './pci-posture-checker.ts';
 import { PropsError } from './props-error.ts';
 
 /** The member role name the scan configuration assumes by default (`aws.roleName`). */
@@ -50,6 +54,15 @@ export interface PciPostureMemberRoleProps {
    * @default 'pci-posture-collect-aws'
    */
   readonly collectRoleName?: string;
+  /**
+   * The name of the scanner's Kubernetes collect function role (`collectKubernetesRoleName` of
+   * `PciPostureChecker`): the other principal of the scanner account that may assume this role,
+   * to sign the EKS tokens (STS GetCallerIdentity) of this account's clusters. Map this role to
+   * a Kubernetes group with an EKS access entry.
+   *
+   * @default 'pci-posture-collect-kubernetes'
+   */
+  readonly collectKubernetesRoleName?: string;
   /**
    * The `sts:ExternalId` the scanner must give (the config's `aws.externalId`).
    *
@@ -102,6 +115,15 @@ export class PciPostureMemberRole extends Construct {
         "give the scanner's collect role name (collectRoleName of PciPostureChecker): 1 to 64 letters, digits and +=,.@_-",
       );
     }
+    const kubernetesRoleName =
+      props.collectKubernetesRoleName ?? DEFAULT_COLLECT_KUBERNETES_ROLE_NAME;
+    if (!ROLE_NAME.test(kubernetesRoleName)) {
+      throw new PropsError(
+        'collectKubernetesRoleName',
+        kubernetesRoleName,
+        "give the scanner's Kubernetes collect role name (collectKubernetesRoleName of PciPostureChecker): 1 to 64 letters, digits and +=,.@_-",
+      );
+    }
     const { externalId } = props;
     if (externalId !== undefined && !isToken(externalId) && !EXTERNAL_ID.test(externalId)) {
       throw new PropsError(
@@ -122,13 +144,15 @@ export class PciPostureMemberRole extends Construct {
 
     const slash = roleName.lastIndexOf('/');
     const partition = Stack.of(this).partition;
-    const collectRoleArn = `arn:${partition}:iam::${scannerAccountId}:role/${collectRoleName}`;
+    const scannerRole = (name: string) => `arn:${partition}:iam::${scannerAccountId}:role/${name}`;
     this.role = new iam.Role(this, 'Role', {
       roleName: roleName.slice(slash + 1),
       path: slash < 0 ? '/' : `/${roleName.slice(0, slash)}/`,
-      description: `pci-posture: read-only scan of this account by ${collectRoleName} of the scanner account`,
+      description: `pci-posture: read-only scan of this account by ${collectRoleName} (EKS tokens for ${kubernetesRoleName}) of the scanner account`,
       assumedBy: new iam.AccountPrincipal(scannerAccountId).withConditions({
-        ArnEquals: { 'aws:PrincipalArn': collectRoleArn },
+        ArnEquals: {
+          'aws:PrincipalArn': [scannerRole(collectRoleName), scannerRole(kubernetesRoleName)],
+        },
         ...(externalId !== undefined ? { StringEquals: { 'sts:ExternalId': externalId } } : {}),
       }),
     });
@@ -165,6 +189,13 @@ export interface PciPostureMemberRoleStackProps extends StackProps {
    * @default 'pci-posture-collect-aws'
    */
   readonly collectRoleName?: string;
+  /**
+   * The scanner's Kubernetes collect role name (`collectKubernetesRoleName` of
+   * `PciPostureChecker`).
+   *
+   * @default 'pci-posture-collect-kubernetes'
+   */
+  readonly collectKubernetesRoleName?: string;
   /**
    * The regions whose EKS clusters may be read: the config's `aws.regions`.
    *
@@ -215,6 +246,9 @@ export class PciPostureMemberRoleStack extends Stack {
       externalId: externalId.valueAsString,
       ...(props.roleName ? { roleName: props.roleName } : {}),
       ...(props.collectRoleName ? { collectRoleName: props.collectRoleName } : {}),
+      ...(props.collectKubernetesRoleName
+        ? { collectKubernetesRoleName: props.collectKubernetesRoleName }
+        : {}),
       ...(props.regions ? { regions: props.regions } : {}),
     });
     // Without an external id, the condition on it goes away.

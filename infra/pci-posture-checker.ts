@@ -45,8 +45,10 @@ import { type ScanConfig, scanConfigSchema } from '../functions/config/scan-conf
 import { InputError } from '../functions/errors.ts';
 import { validate } from '../functions/inventory/load.ts';
 import {
+  type ClustersEvent,
   type CollectEvent,
   type CollectProvider,
+  type CollectResult,
   ENV,
   type FailedUnit,
   HANDLER_ENTRIES,
@@ -79,6 +81,12 @@ export const MAX_CONFIG_BYTES = 3000;
 
 /** The default name of the collect function's role, which member accounts trust. */
 export const DEFAULT_COLLECT_ROLE_NAME = 'pci-posture-collect-aws';
+
+/**
+ * The default name of the Kubernetes collect function's role, which member accounts trust too
+ * (it assumes the member role only to sign the EKS tokens of that account's clusters).
+ */
+export const DEFAULT_COLLECT_KUBERNETES_ROLE_NAME = 'pci-posture-collect-kubernetes';
 
 /** The retention PCI DSS 10.5.1 requires for audit logs: at least 12 months. */
 export const PCI_MIN_RETENTION_DAYS = 365;
@@ -146,9 +154,10 @@ export interface PciPostureCheckerProps {
    */
   readonly notificationEmails?: readonly string[];
   /**
-   * A VPC for the collect and report functions (for private EKS API endpoints). They get a
-   * security group that allows HTTPS (443) out only; the VPC needs a route to the AWS APIs
-   * (NAT or VPC endpoints).
+   * A VPC for the collect and report functions (for private Kubernetes API servers). They get a
+   * security group that allows HTTPS (443) out only (the Kubernetes collect function its own,
+   * which also allows the ports of the clusters the config lists directly); the VPC needs a route
+   * to the AWS APIs (NAT or VPC endpoints), and to GCP and Azure when the config has them.
    *
    * @default - the functions run outside any VPC
    */
@@ -167,6 +176,16 @@ export interface PciPostureCheckerProps {
    * @default 'pci-posture-collect-aws'
    */
   readonly collectRoleName?: string;
+  /**
+   * Name of the Kubernetes collect function's role (deployed unless the config's
+   * `kubernetes.enabled` is false). Member roles trust it too, by this name: it assumes them only
+   * to sign the EKS tokens of their accounts' clusters. It is also the role to give an EKS access
+   * entry in this account, a GCP workload identity binding and an Azure federated credential
+   * (output `CollectKubernetesRoleArn`). Not the same as {@link collectRoleName}.
+   *
+   * @default 'pci-posture-collect-kubernetes'
+   */
+  readonly collectKubernetesRoleName?: string;
   /**
    * How long without a written report before the "no report" alarm fires (a multiple of one
    * minute, from 1 hour to 7 days). Longer than the time between two scheduled runs.
@@ -189,6 +208,7 @@ interface Settings {
   scheduleTimeZone: string;
   notificationEmails: readonly string[];
   collectRoleName: string;
+  collectKubernetesRoleName: string;
   reportOverdueAfter: Duration;
 }
 
@@ -328,6 +348,22 @@ function settings(props: PciPostureCheckerProps): Settings {
       'give an IAM role name: 1 to 64 letters, digits and +=,.@_- (no path)',
     );
   }
+  const collectKubernetesRoleName =
+    props.collectKubernetesRoleName ?? DEFAULT_COLLECT_KUBERNETES_ROLE_NAME;
+  if (!ROLE_NAME.test(collectKubernetesRoleName)) {
+    throw new PropsError(
+      'collectKubernetesRoleName',
+      collectKubernetesRoleName,
+      'give an IAM role name: 1 to 64 letters, digits and +=,.@_- (no path)',
+    );
+  }
+  if (collectKubernetesRoleName === collectRoleName) {
+    throw new PropsError(
+      'collectKubernetesRoleName',
+      collectKubernetesRoleName,
+      `give a name other than collectRoleName: the two collect functions have a role each (default '${DEFAULT_COLLECT_KUBERNETES_ROLE_NAME}')`,
+    );
+  }
   const reportOverdueAfter = props.reportOverdueAfter ?? Duration.hours(26);
   const overdueSeconds = reportOverdueAfter.toSeconds();
   if (overdueSeconds % 60 !== 0 || overdueSeconds < 3600 || overdueSeconds > 7 * 86_400) {
@@ -349,6 +385,7 @@ function settings(props: PciPostureCheckerProps): Settings {
     scheduleTimeZone,
     notificationEmails,
     collectRoleName,
+    collectKubernetesRoleName,
     reportOverdueAfter,
   };
 }
@@ -362,6 +399,8 @@ const OUTSIDE_VPC: Record<keyof typeof HANDLER_ENTRIES, string> = {
     'runs outside a VPC because no vpc prop was given: it reads the public GKE, Resource Manager and Google STS endpoints over TLS only.',
   collectAzure:
     'runs outside a VPC because no vpc prop was given: it reads the public Azure Resource Manager and Entra ID endpoints (and AWS STS) over TLS only.',
+  collectKubernetes:
+    'runs outside a VPC because no vpc prop was given: it reads public Kubernetes API servers (EKS, GKE, AKS and the clusters listed in the config) and the AWS STS, Google and Entra ID token endpoints over TLS only; give vpc to reach private API servers.',
   report:
     'runs outside a VPC because no vpc prop was given: it calls S3, KMS and SNS over TLS only; with vpc it runs beside the collect function.',
   publishKey:
@@ -380,12 +419,16 @@ class StagedUnitsReader extends sfn.S3JsonItemReader {
   }
 }
 
-/** The functions deployed only when the config has their provider's section. */
-type OptionalFunction = 'collectGcp' | 'collectAzure';
+/**
+ * The functions deployed only when the config asks for them: its `gcp` or `azure` section, or
+ * (unless `kubernetes.enabled` is false) Kubernetes collection.
+ */
+type OptionalFunction = 'collectGcp' | 'collectAzure' | 'collectKubernetes';
 
 /**
  * The functions of the workflow, by their `HANDLER_ENTRIES` name; the GCP and Azure collect
- * functions exist only when the config has a `gcp` or `azure` section.
+ * functions exist only when the config has a `gcp` or `azure` section, the Kubernetes one unless
+ * the config's `kubernetes.enabled` is false.
  */
 export type PipelineFunctions = Record<
   Exclude<keyof typeof HANDLER_ENTRIES, OptionalFunction>,
@@ -440,6 +483,11 @@ export class PciPostureChecker extends Construct {
   readonly scanConfig: ScanConfig;
   /** The collect function role's name, which member roles trust. */
   readonly collectRoleName: string;
+  /**
+   * The Kubernetes collect function role's name, which member roles trust too (whether or not
+   * this checker deploys that function).
+   */
+  readonly collectKubernetesRoleName: string;
   /** The alarms, all of them telling {@link topic}. */
   readonly alarms: {
     executionFailed: cloudwatch.Alarm;
@@ -453,6 +501,7 @@ export class PciPostureChecker extends Construct {
     const s = settings(props);
     this.scanConfig = s.config;
     this.collectRoleName = s.collectRoleName;
+    this.collectKubernetesRoleName = s.collectKubernetesRoleName;
     const stack = Stack.of(this);
     const where = { partition: stack.partition, region: stack.region, account: stack.account };
 
@@ -460,12 +509,6 @@ export class PciPostureChecker extends Construct {
       Annotations.of(this).addWarningV2(
         'pci-posture:objectLockGovernance',
         `objectLockMode is GOVERNANCE: a user with s3:BypassGovernanceRetention can delete or overwrite archived reports within their ${s.retentionDays}-day retention. Use it for trial stacks only; PCI DSS 10.5.1 archives need COMPLIANCE.`,
-      );
-    }
-    if (s.config.kubernetes.clusters.length > 0) {
-      Annotations.of(this).addWarningV2(
-        'pci-posture:noCollector',
-        'this version reads no Kubernetes API yet: the kubernetes.clusters of the config are recorded as collection errors and their checks reported as ERROR',
       );
     }
 
@@ -501,6 +544,13 @@ export class PciPostureChecker extends Construct {
       : undefined;
     const azureRole = s.config.azure
       ? lambdaRole('CollectAzureRole', 'collect function: reads Azure subscriptions (federated)')
+      : undefined;
+    const kubernetesRole = s.config.kubernetes.enabled
+      ? lambdaRole(
+          'CollectKubernetesRole',
+          'collect function: reads the Kubernetes API of EKS, GKE, AKS and listed clusters',
+          s.collectKubernetesRoleName,
+        )
       : undefined;
     const reportRole = lambdaRole('ReportRole', 'report function: the only signer of reports');
     const publishKeyRole = lambdaRole('PublishKeyRole', 'publish-key custom resource');
@@ -648,6 +698,31 @@ export class PciPostureChecker extends Construct {
       ec2.Port.tcp(443),
       'HTTPS to the AWS APIs and the EKS cluster endpoints',
     );
+    // The Kubernetes collect function's own: HTTPS, and the API server port of each cluster the
+    // config lists directly (6443 and the like), which no other function may reach.
+    const kubernetesSecurityGroup =
+      props.vpc && kubernetesRole
+        ? new ec2.SecurityGroup(this, 'CollectKubernetesSecurityGroup', {
+            vpc: props.vpc,
+            allowAllOutbound: false,
+            description:
+              'pci-posture Kubernetes collect function: HTTPS and the listed API server ports out only',
+          })
+        : undefined;
+    if (kubernetesSecurityGroup) {
+      kubernetesSecurityGroup.addEgressRule(
+        ec2.Peer.anyIpv4(),
+        ec2.Port.tcp(443),
+        'HTTPS to the AWS, GCP and Azure APIs and the Kubernetes API servers',
+      );
+      for (const [port, names] of directClusterPorts(s.config)) {
+        kubernetesSecurityGroup.addEgressRule(
+          ec2.Peer.anyIpv4(),
+          ec2.Port.tcp(port),
+          `The Kubernetes API server of ${names.join(', ')}`.slice(0, 255),
+        );
+      }
+    }
     const common = {
       POWERTOOLS_SERVICE_NAME: METRICS.service,
       POWERTOOLS_METRICS_NAMESPACE: METRICS.namespace,
@@ -664,6 +739,7 @@ export class PciPostureChecker extends Construct {
       environment: Record<string, string>,
       description: string,
       inVpc: boolean,
+      securityGroups = securityGroup ? [securityGroup] : [],
     ) => {
       const logGroup = new logs.LogGroup(this, `${capitalize(fnId)}Logs`, {
         retention: logs.RetentionDays.ONE_YEAR,
@@ -689,7 +765,7 @@ export class PciPostureChecker extends Construct {
           ? {
               vpc: props.vpc,
               vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-              securityGroups: securityGroup ? [securityGroup] : [],
+              securityGroups,
             }
           : {}),
       });
@@ -741,6 +817,18 @@ export class PciPostureChecker extends Construct {
           true,
         )
       : undefined;
+    const collectKubernetes = kubernetesRole
+      ? fn(
+          'collectKubernetes',
+          kubernetesRole,
+          1024,
+          Duration.minutes(15),
+          stagingEnv,
+          'pci-posture collect (Kubernetes): reads the Kubernetes API of the clusters of one unit',
+          true,
+          kubernetesSecurityGroup ? [kubernetesSecurityGroup] : [],
+        )
+      : undefined;
     const report = fn(
       'report',
       reportRole,
@@ -770,6 +858,7 @@ export class PciPostureChecker extends Construct {
       collectAws: collect.f,
       ...(collectGcp ? { collectGcp: collectGcp.f } : {}),
       ...(collectAzure ? { collectAzure: collectAzure.f } : {}),
+      ...(collectKubernetes ? { collectKubernetes: collectKubernetes.f } : {}),
       report: report.f,
       publishKey: publishKey.f,
     };
@@ -835,6 +924,17 @@ export class PciPostureChecker extends Construct {
       },
       { actions: ['kms:GenerateDataKey'], resources: [this.operationsKey.keyArn] },
     ];
+    /** AssumeRole of the member role in the scanned accounts (none when only this one is). */
+    const assumeMemberRole = (why: string): Permission[] =>
+      aws && aws.accounts !== 'current'
+        ? [
+            {
+              actions: ['sts:AssumeRole'],
+              resources: [`arn:${stack.partition}:iam::*:role/${aws.roleName}`],
+              wildcardReason: `${why}; the accounts are listed at run time (AWS Organizations) or by the config, and each member role trusts only the collect roles of this account by name.`,
+            },
+          ]
+        : [];
     const collectPolicy = attachPolicy(
       this,
       'CollectAwsPolicy',
@@ -850,15 +950,9 @@ export class PciPostureChecker extends Construct {
               who: 'The collect function, reading its own account',
             })
           : []),
-        ...(aws && aws.accounts !== 'current'
-          ? [
-              {
-                actions: ['sts:AssumeRole'],
-                resources: [`arn:${stack.partition}:iam::*:role/${aws.roleName}`],
-                wildcardReason: `The collect function assumes the read-only member role ${aws.roleName} in every scanned account; the accounts are listed at run time (AWS Organizations) or by the config, and each member role trusts only this role.`,
-              },
-            ]
-          : []),
+        ...assumeMemberRole(
+          `The collect function assumes the read-only member role ${aws?.roleName} in every scanned account`,
+        ),
         ...shardWrites('collectAws'),
       ],
     );
@@ -881,6 +975,37 @@ export class PciPostureChecker extends Construct {
               ...basics(collectAzure.logGroup, 'collectAzure', true),
               ...cloudCredentialPermissions(s.config, 'azure'),
               ...shardWrites('collectAzure'),
+            ],
+          )
+        : undefined;
+    const collectKubernetesPolicy =
+      collectKubernetes && kubernetesRole
+        ? attachPolicy(
+            this,
+            'CollectKubernetesPolicy',
+            kubernetesRole,
+            'pci-posture collect (Kubernetes) function',
+            [
+              ...basics(collectKubernetes.logGroup, 'collectKubernetes', true),
+              ...assumeMemberRole(
+                `The Kubernetes collect function assumes the member role ${aws?.roleName} of a scanned account only to sign the EKS tokens (STS GetCallerIdentity) of that account's clusters`,
+              ),
+              ...cloudCredentialPermissions(s.config, 'kubernetes'),
+              {
+                actions: ['s3:GetObject'],
+                resources: [staging.arnForObjects(`${runs.shards}*`)],
+                wildcardReason:
+                  'The Kubernetes collect function reads the clusters of a cloud unit from its shard, runs/<runKey>/shards/<index>.json; run key and index are known only at run time.',
+              },
+              {
+                actions: ['s3:PutObject'],
+                resources: [staging.arnForObjects(`${runs.kubernetesShards}*`)],
+                wildcardReason:
+                  "The Kubernetes collect function writes the Kubernetes objects of a cloud unit's clusters as runs/<runKey>/kubernetes/<index>.json; run key and index are known only at run time.",
+              },
+              // A cluster the config lists directly is a unit of its own, with a shard of its own.
+              ...shardWrites('collectKubernetes'),
+              { actions: ['kms:Decrypt'], resources: [this.operationsKey.keyArn] },
             ],
           )
         : undefined;
@@ -964,6 +1089,9 @@ export class PciPostureChecker extends Construct {
     collect.f.node.addDependency(collectPolicy);
     if (collectGcp && collectGcpPolicy) collectGcp.f.node.addDependency(collectGcpPolicy);
     if (collectAzure && collectAzurePolicy) collectAzure.f.node.addDependency(collectAzurePolicy);
+    if (collectKubernetes && collectKubernetesPolicy) {
+      collectKubernetes.f.node.addDependency(collectKubernetesPolicy);
+    }
     report.f.node.addDependency(reportPolicy);
     publishKey.f.node.addDependency(publishKeyPolicy);
 
@@ -1006,6 +1134,7 @@ export class PciPostureChecker extends Construct {
               collectRole,
               ...(gcpRole ? [gcpRole] : []),
               ...(azureRole ? [azureRole] : []),
+              ...(kubernetesRole ? [kubernetesRole] : []),
               reportRole,
               workflowRole,
             ].map((r) => r.roleArn),
@@ -1032,6 +1161,7 @@ export class PciPostureChecker extends Construct {
             collect.f.functionArn,
             ...(collectGcp ? [collectGcp.f.functionArn] : []),
             ...(collectAzure ? [collectAzure.f.functionArn] : []),
+            ...(collectKubernetes ? [collectKubernetes.f.functionArn] : []),
             report.f.functionArn,
           ],
         },
@@ -1047,6 +1177,16 @@ export class PciPostureChecker extends Construct {
           wildcardReason:
             'The workflow records a unit whose collect function failed as runs/<runKey>/failed/<index>.json; run key and index are known only at run time.',
         },
+        ...(collectKubernetes
+          ? [
+              {
+                actions: ['s3:PutObject'],
+                resources: [staging.arnForObjects(`${runs.kubernetesFailures}*`)],
+                wildcardReason:
+                  'The workflow records a cloud unit whose clusters the Kubernetes collect function failed to read as runs/<runKey>/kubernetes-failed/<index>.json; run key and index are known only at run time.',
+              },
+            ]
+          : []),
         {
           actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
           resources: [this.operationsKey.keyArn],
@@ -1115,21 +1255,37 @@ export class PciPostureChecker extends Construct {
     });
     planStep.addRetry(lambdaRetry);
 
-    // One collect state per deployed provider function, each retried and caught alike.
+    // One collect state per deployed provider function, each retried and caught alike. With a
+    // Kubernetes function, a cloud unit keeps a small result (its shard, its cluster count) for
+    // HasClusters; every path ends with an empty output, so the Map's results stay small.
     const collectSteps: [CollectProvider, tasks.LambdaInvoke][] = (
       [
         ['aws', 'CollectAws', 'one AWS account', collect.f],
         ['gcp', 'CollectGcp', 'one GCP project', collectGcp?.f],
         ['azure', 'CollectAzure', 'one Azure subscription', collectAzure?.f],
+        [
+          'kubernetes',
+          'CollectKubernetes',
+          'one cluster listed in the config',
+          collectKubernetes?.f,
+        ],
       ] as const
     ).flatMap(([provider, stateId, what, lambdaFunction]) => {
       if (!lambdaFunction) return [];
+      const keepsClusters = collectKubernetes !== undefined && provider !== 'kubernetes';
       const step = new tasks.LambdaInvoke(steps, stateId, {
         comment: `Collect ${what} into runs/<runKey>/shards/<index>.json`,
         lambdaFunction,
         retryOnServiceExceptions: false,
-        resultPath: sfn.JsonPath.DISCARD,
-        outputPath: sfn.JsonPath.DISCARD,
+        ...(keepsClusters
+          ? {
+              resultSelector: {
+                clusters: sfn.JsonPath.numberAt('$.Payload.clusters'),
+                shardKey: sfn.JsonPath.stringAt('$.Payload.shardKey'),
+              } satisfies Partial<Record<keyof CollectResult, unknown>>,
+              resultPath: '$.collected',
+            }
+          : { resultPath: sfn.JsonPath.DISCARD, outputPath: sfn.JsonPath.DISCARD }),
       });
       step.addRetry(lambdaRetry);
       return [[provider, step]];
@@ -1157,37 +1313,105 @@ export class PciPostureChecker extends Construct {
         ),
       ),
     });
-    const writeFailure = new tasks.CallAwsService(steps, 'RecordFailedUnit', {
-      comment: 'Write runs/<runKey>/failed/<index>.json (FailedUnit) for the report',
-      service: 's3',
-      action: 'putObject',
-      iamAction: 's3:PutObject',
-      iamResources: [staging.arnForObjects(`${runs.failures}*`)],
-      parameters: {
-        Bucket: staging.bucketName,
-        Key: sfn.JsonPath.format(
-          `${stagingKeys('{}').failures}{}.json`,
-          sfn.JsonPath.stringAt('$.runKey'),
-          sfn.JsonPath.stringAt('$.index'),
-        ),
-        Body: sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$.record')),
-        ContentType: 'application/json',
-      },
-      resultPath: sfn.JsonPath.DISCARD,
-      outputPath: sfn.JsonPath.DISCARD,
-    });
-    writeFailure.addRetry({
-      errors: [sfn.Errors.ALL],
-      interval: Duration.seconds(2),
-      maxAttempts: 4,
-      backoffRate: 2,
-      jitterStrategy: sfn.JitterType.FULL,
-    });
+    /** Writes `$.record` (a FailedUnit) under `prefix` (`runs/{}/.../`) as `<index>.json`. */
+    const recordFailure = (stateId: string, prefix: string, what: string) => {
+      const write = new tasks.CallAwsService(steps, stateId, {
+        comment: `Write ${prefix.replace('{}', '<runKey>')}<index>.json (FailedUnit) for the report: ${what}`,
+        service: 's3',
+        action: 'putObject',
+        iamAction: 's3:PutObject',
+        iamResources: [staging.arnForObjects(`${prefix.replace('{}', '*')}*`)],
+        parameters: {
+          Bucket: staging.bucketName,
+          Key: sfn.JsonPath.format(
+            `${prefix}{}.json`,
+            sfn.JsonPath.stringAt('$.runKey'),
+            sfn.JsonPath.stringAt('$.index'),
+          ),
+          Body: sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$.record')),
+          ContentType: 'application/json',
+        },
+        resultPath: sfn.JsonPath.DISCARD,
+        outputPath: sfn.JsonPath.DISCARD,
+      });
+      write.addRetry({
+        errors: [sfn.Errors.ALL],
+        interval: Duration.seconds(2),
+        maxAttempts: 4,
+        backoffRate: 2,
+        jitterStrategy: sfn.JitterType.FULL,
+      });
+      return write;
+    };
+    const writeFailure = recordFailure(
+      'RecordFailedUnit',
+      stagingKeys('{}').failures,
+      'the unit was not collected',
+    );
     for (const [, step] of collectSteps) {
       step.addCatch(collectFailed, { errors: [sfn.Errors.ALL], resultPath: '$.failure' });
     }
     collectFailed.next(writeFailure);
     noCollector.next(writeFailure);
+
+    // After a cloud unit whose shard holds clusters: their Kubernetes APIs, on the same item.
+    if (collectKubernetes) {
+      const clustersPayload = {
+        runKey: sfn.JsonPath.stringAt('$.runKey'),
+        index: sfn.JsonPath.numberAt('$.index'),
+        provider: sfn.JsonPath.stringAt('$.provider'),
+        label: sfn.JsonPath.stringAt('$.label'),
+        unit: sfn.JsonPath.objectAt('$.unit'),
+        shardKey: sfn.JsonPath.stringAt('$.collected.shardKey'),
+      } satisfies Record<keyof ClustersEvent, unknown>;
+      const collectClusters = new tasks.LambdaInvoke(steps, 'CollectClusters', {
+        comment:
+          "Read the Kubernetes API of the unit's clusters into runs/<runKey>/kubernetes/<index>.json",
+        lambdaFunction: collectKubernetes.f,
+        payload: sfn.TaskInput.fromObject(clustersPayload),
+        retryOnServiceExceptions: false,
+        resultPath: sfn.JsonPath.DISCARD,
+        outputPath: sfn.JsonPath.DISCARD,
+      });
+      collectClusters.addRetry(lambdaRetry);
+      const clustersFailed = new sfn.Pass(steps, 'ClustersFailed', {
+        comment:
+          "The Kubernetes collect function failed after its retries: a collection error of the unit's clusters",
+        parameters: failureRecord(undefined, sfn.JsonPath.stringAt('$.failure.Cause')),
+      });
+      collectClusters.addCatch(clustersFailed, {
+        errors: [sfn.Errors.ALL],
+        resultPath: '$.failure',
+      });
+      clustersFailed.next(
+        recordFailure(
+          'RecordClustersFailed',
+          stagingKeys('{}').kubernetesFailures,
+          "the unit's clusters were not read",
+        ),
+      );
+      const hasClusters = new sfn.Choice(steps, 'HasClusters', {
+        comment: 'Did the shard find clusters (EKS, GKE, AKS) to read?',
+      })
+        .when(
+          sfn.Condition.and(
+            sfn.Condition.isPresent('$.collected.clusters'),
+            sfn.Condition.isNumeric('$.collected.clusters'),
+            sfn.Condition.numberGreaterThan('$.collected.clusters', 0),
+          ),
+          collectClusters,
+        )
+        .otherwise(
+          new sfn.Succeed(steps, 'NoClusters', {
+            comment: 'No cluster in the shard: the unit is done',
+            outputPath: sfn.JsonPath.DISCARD,
+          }),
+        );
+      for (const [provider, step] of collectSteps) {
+        if (provider !== 'kubernetes') step.next(hasClusters);
+      }
+    }
+
     const byProvider = new sfn.Choice(steps, 'WhichCollector');
     for (const [provider, step] of collectSteps) {
       byProvider.when(sfn.Condition.stringEquals('$.provider', provider), step);
@@ -1421,6 +1645,7 @@ export class PciPostureChecker extends Construct {
       collectAws: collectRole,
       ...(gcpRole ? { collectGcp: gcpRole } : {}),
       ...(azureRole ? { collectAzure: azureRole } : {}),
+      ...(kubernetesRole ? { collectKubernetes: kubernetesRole } : {}),
       report: reportRole,
       publishKey: publishKeyRole,
       workflow: workflowRole,
@@ -1459,6 +1684,13 @@ export class PciPostureChecker extends Construct {
         'The subject of the Azure federated credential (GetWebIdentityToken sub claim)',
       );
     }
+    if (kubernetesRole) {
+      output(
+        'CollectKubernetesRoleArn',
+        kubernetesRole.roleArn,
+        'The role that reads Kubernetes APIs: give it an EKS access entry in this account, and trust it in the GCP workload identity binding and the Azure federated credential',
+      );
+    }
     if (gcpDiscovers(s.config) || azureDiscovers(s.config)) {
       output(
         'PlanRoleArn',
@@ -1477,6 +1709,19 @@ export class PciPostureChecker extends Construct {
       'Verify every archived run',
     );
   }
+}
+
+/**
+ * The API server ports other than 443 of the clusters the config lists directly, each with the
+ * clusters that use it (the Kubernetes function's security group lets them out).
+ */
+function directClusterPorts(config: ScanConfig): [number, string[]][] {
+  const ports = new Map<number, string[]>();
+  for (const cluster of config.kubernetes.clusters) {
+    const port = Number(new URL(cluster.endpoint).port || 443);
+    if (port !== 443) ports.set(port, [...(ports.get(port) ?? []), cluster.name]);
+  }
+  return [...ports].sort(([a], [b]) => a - b);
 }
 
 function capitalize(name: string): string {

@@ -292,11 +292,20 @@ describe('accepted props', () => {
     expect(plan.has('organizations:ListAccounts')).toBe(false);
   });
 
-  it('no aws section: the collect role reads nothing, and a warning names what is not collected', () => {
+  it('no aws section: the AWS collect role reads nothing, and listed clusters draw no warning', () => {
     const { stack, template } = checkerStack({
       config: {
         kubernetes: {
-          clusters: [{ name: 'onprem', endpoint: 'https://k8s.example.com', token: { env: 'T' } }],
+          clusters: [
+            {
+              name: 'onprem',
+              endpoint: 'https://k8s.example.com',
+              token: {
+                secretArn:
+                  'arn:aws:secretsmanager:eu-west-1:111122223333:secret:pci/onprem-token-AbCdEf',
+              },
+            },
+          ],
         },
       },
     });
@@ -305,10 +314,13 @@ describe('accepted props', () => {
       logicalIdAt(template, 'Test/Checker/CollectAwsRole/Resource'),
     );
     expect([...collect].filter((a) => a.startsWith('eks:') || a.startsWith('iam:'))).toEqual([]);
-    Annotations.fromStack(stack).hasWarning(
-      '/Test/Checker',
-      Match.stringLikeRegexp('no Kubernetes API yet.*kubernetes.clusters'),
+    // No member account: the Kubernetes role assumes nothing.
+    const kubernetes = roleActions(
+      template,
+      logicalIdAt(template, 'Test/Checker/CollectKubernetesRole/Resource'),
     );
+    expect(kubernetes.has('sts:AssumeRole')).toBe(false);
+    expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
   });
 
   it('a config from loadScanConfig (defaults filled, archive: {}) is accepted without its archive', () => {

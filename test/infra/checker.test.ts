@@ -193,8 +193,8 @@ describe('staging bucket', () => {
       'aws:PrincipalArn'
     ]!;
     expect(allowed).toEqual(
-      ['PlanRole', 'CollectAwsRole', 'ReportRole', 'WorkflowRole'].map((r) =>
-        arnOf(`${r}/Resource`),
+      ['PlanRole', 'CollectAwsRole', 'CollectKubernetesRole', 'ReportRole', 'WorkflowRole'].map(
+        (r) => arnOf(`${r}/Resource`),
       ),
     );
   });
@@ -372,6 +372,7 @@ describe('functions', () => {
   it.each([
     ['plan', 512, 300],
     ['collectAws', 1024, 900],
+    ['collectKubernetes', 1024, 900],
     ['report', 2048, 900],
     ['publishKey', 256, 60],
   ] as const)('%s: %i MB, %i s', (name, memory, timeout) => {
@@ -388,7 +389,7 @@ describe('functions', () => {
       });
     }
     const config = JSON.stringify(ORG_CONFIG);
-    for (const name of ['plan', 'collectAws']) {
+    for (const name of ['plan', 'collectAws', 'collectKubernetes']) {
       expect(env(name)).toEqual(
         expect.objectContaining({
           [ENV.config]: config,
@@ -545,7 +546,7 @@ describe('IAM', () => {
   });
 
   it('writes each function role its log permissions on its own log group only', () => {
-    for (const name of ['Plan', 'CollectAws', 'Report', 'PublishKey']) {
+    for (const name of ['Plan', 'CollectAws', 'CollectKubernetes', 'Report', 'PublishKey']) {
       const logs = roleStatements(template, id(`${name}Role/Resource`)).filter((s) =>
         actionsOf(s).includes('logs:PutLogEvents'),
       );
@@ -622,9 +623,14 @@ describe('workflow', () => {
     expect(definition.States.CollectUnits.ItemProcessor.StartAt).toBe('WhichCollector');
     expect(states.WhichCollector).toEqual({
       Type: 'Choice',
-      Choices: [{ Variable: '$.provider', StringEquals: 'aws', Next: 'CollectAws' }],
+      Choices: [
+        { Variable: '$.provider', StringEquals: 'aws', Next: 'CollectAws' },
+        { Variable: '$.provider', StringEquals: 'kubernetes', Next: 'CollectKubernetes' },
+      ],
       Default: 'NoCollector',
     });
+    // Its shard's clusters go on to the Kubernetes function (kubernetes-collector.test.ts).
+    expect(states.CollectAws).toMatchObject({ ResultPath: '$.collected', Next: 'HasClusters' });
     expect(states.CollectAws.Retry[0].ErrorEquals).toEqual(
       expect.arrayContaining(['Lambda.ServiceException', 'Lambda.TooManyRequestsException']),
     );
@@ -666,7 +672,7 @@ describe('workflow', () => {
     expect(definition.States.Report.Retry[0].ErrorEquals).toContain('Lambda.ServiceException');
   });
 
-  it('lets the workflow invoke its three functions and write only failure records', () => {
+  it('lets the workflow invoke its four functions and write only failure records', () => {
     const statements = roleStatements(template, id('WorkflowRole/Resource'));
     const invoke = statements.filter((st) => actionsOf(st).includes('lambda:InvokeFunction'));
     expect(
@@ -675,13 +681,19 @@ describe('workflow', () => {
         .map((r) => JSON.stringify(r))
         .sort(),
     ).toEqual(
-      [arnOf('Plan/Resource'), arnOf('CollectAws/Resource'), arnOf('Report/Resource')]
+      [
+        arnOf('Plan/Resource'),
+        arnOf('CollectAws/Resource'),
+        arnOf('CollectKubernetes/Resource'),
+        arnOf('Report/Resource'),
+      ]
         .map((r) => JSON.stringify(r))
         .sort(),
     );
     const puts = statements.filter((s) => actionsOf(s).includes('s3:PutObject'));
     expect(puts.flatMap(resourcesOf)).toEqual([
       { 'Fn::Join': ['', [arnOf('Staging/Resource'), '/runs/*/failed/*']] },
+      { 'Fn::Join': ['', [arnOf('Staging/Resource'), '/runs/*/kubernetes-failed/*']] },
     ]);
     expect([...roleActions(template, id('WorkflowRole/Resource'))]).toContain(
       'states:StartExecution',

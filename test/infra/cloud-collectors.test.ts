@@ -108,7 +108,14 @@ describe('the GCP and Azure collect functions', () => {
   );
 
   it('ships bundles that load as ES modules in a fresh Node process (as Lambda loads them)', () => {
-    for (const path of ['Plan', 'CollectAws', 'CollectGcp', 'CollectAzure', 'Report']) {
+    for (const path of [
+      'Plan',
+      'CollectAws',
+      'CollectGcp',
+      'CollectAzure',
+      'CollectKubernetes',
+      'Report',
+    ]) {
       const code = resources[id(`${path}/Resource`)]?.Properties.Code as { S3Key: string };
       const asset = join(outdir, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
       expect(readdirSync(asset)).toEqual(['index.mjs']);
@@ -127,7 +134,7 @@ describe('the GCP and Azure collect functions', () => {
     const logs = fns.map((f) => JSON.stringify(f.Properties.LoggingConfig));
     expect(new Set(roles).size).toBe(fns.length);
     expect(new Set(logs).size).toBe(fns.length);
-    expect(fns.length).toBe(6);
+    expect(fns.length).toBe(7);
   });
 
   it('routes each unit to its provider function, and anything else to NoCollector', () => {
@@ -143,10 +150,11 @@ describe('the GCP and Azure collect functions', () => {
         { Variable: '$.provider', StringEquals: 'aws', Next: 'CollectAws' },
         { Variable: '$.provider', StringEquals: 'gcp', Next: 'CollectGcp' },
         { Variable: '$.provider', StringEquals: 'azure', Next: 'CollectAzure' },
+        { Variable: '$.provider', StringEquals: 'kubernetes', Next: 'CollectKubernetes' },
       ],
       Default: 'NoCollector',
     });
-    for (const state of ['CollectAws', 'CollectGcp', 'CollectAzure']) {
+    for (const state of ['CollectAws', 'CollectGcp', 'CollectAzure', 'CollectKubernetes']) {
       expect(states[state]?.Catch, state).toEqual([
         { ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'CollectFailed' },
       ]);
@@ -156,12 +164,19 @@ describe('the GCP and Azure collect functions', () => {
     }
   });
 
-  it('lets the workflow invoke the five functions of the run, and nothing else', () => {
+  it('lets the workflow invoke the six functions of the run, and nothing else', () => {
     const invoke = roleStatements(template, id('WorkflowRole/Resource')).filter((s) =>
       actionsOf(s).includes('lambda:InvokeFunction'),
     );
     const arns = invoke.flatMap(resourcesOf).map((r) => JSON.stringify(r));
-    for (const fn of ['Plan', 'CollectAws', 'CollectGcp', 'CollectAzure', 'Report']) {
+    for (const fn of [
+      'Plan',
+      'CollectAws',
+      'CollectGcp',
+      'CollectAzure',
+      'CollectKubernetes',
+      'Report',
+    ]) {
       expect(
         arns.some((a) => a.includes(id(`${fn}/Resource`))),
         fn,

@@ -1,7 +1,7 @@
 /**
  * PciPostureMemberRole and its StackSets stack: exactly MEMBER_ROLE_ACTIONS, trusted only by the
- * scanner's collect role (with the external id when given), and a template with nothing but
- * parameters and the role.
+ * scanner's two collect roles, AWS and Kubernetes (with the external id when given), and a
+ * template with nothing but parameters and the role.
  */
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -50,23 +50,38 @@ describe('PciPostureMemberRole', () => {
     );
   });
 
-  it('trusts the scanner account only when the caller is its collect role, with the external id', () => {
+  it('trusts the scanner account only when the caller is one of its collect roles, with the external id', () => {
     const statement = trust(memberTemplate({ externalId: 'pci-posture-ext-7' }));
     expect(statement).toEqual({
       Effect: 'Allow',
       Action: 'sts:AssumeRole',
       Principal: { AWS: `arn:aws:iam::${SCANNER}:root` },
       Condition: {
-        ArnEquals: { 'aws:PrincipalArn': `arn:aws:iam::${SCANNER}:role/pci-posture-collect-aws` },
+        ArnEquals: {
+          'aws:PrincipalArn': [
+            `arn:aws:iam::${SCANNER}:role/pci-posture-collect-aws`,
+            `arn:aws:iam::${SCANNER}:role/pci-posture-collect-kubernetes`,
+          ],
+        },
         StringEquals: { 'sts:ExternalId': 'pci-posture-ext-7' },
       },
     });
   });
 
-  it('requires no external id when none is given, and follows a renamed collect role', () => {
-    const statement = trust(memberTemplate({ collectRoleName: 'pci-posture-collect-prod' }));
+  it('requires no external id when none is given, and follows renamed collect roles', () => {
+    const statement = trust(
+      memberTemplate({
+        collectRoleName: 'pci-posture-collect-prod',
+        collectKubernetesRoleName: 'pci-posture-k8s-prod',
+      }),
+    );
     expect(statement.Condition).toEqual({
-      ArnEquals: { 'aws:PrincipalArn': `arn:aws:iam::${SCANNER}:role/pci-posture-collect-prod` },
+      ArnEquals: {
+        'aws:PrincipalArn': [
+          `arn:aws:iam::${SCANNER}:role/pci-posture-collect-prod`,
+          `arn:aws:iam::${SCANNER}:role/pci-posture-k8s-prod`,
+        ],
+      },
     });
   });
 
@@ -109,6 +124,12 @@ describe('PciPostureMemberRole', () => {
       { collectRoleName: 'a/b' },
       'collectRoleName',
       ['"a/b"', 'collectRoleName of PciPostureChecker'],
+    ],
+    [
+      'a path in the Kubernetes collect role name',
+      { collectKubernetesRoleName: 'k8s/reader' },
+      'collectKubernetesRoleName',
+      ['"k8s/reader"', 'collectKubernetesRoleName of PciPostureChecker'],
     ],
     ['a one-character external id', { externalId: 'x' }, 'externalId', ['"x"', '2 to 1224']],
     ['a bad region', { regions: ['eu-west-1', 'moon'] }, 'regions[1]', ['"moon"', 'eu-west-1']],
@@ -176,7 +197,10 @@ describe('PciPostureMemberRoleStack (StackSets)', () => {
             },
             Condition: {
               ArnEquals: {
-                'aws:PrincipalArn': {
+                'aws:PrincipalArn': [
+                  'pci-posture-collect-aws',
+                  'pci-posture-collect-kubernetes',
+                ].map((name) => ({
                   'Fn::Join': [
                     '',
                     [
@@ -184,10 +208,10 @@ describe('PciPostureMemberRoleStack (StackSets)', () => {
                       { Ref: 'AWS::Partition' },
                       ':iam::',
                       { Ref: 'ScannerAccountId' },
-                      ':role/pci-posture-collect-aws',
+                      `:role/${name}`,
                     ],
                   ],
-                },
+                })),
               },
               StringEquals: {
                 'Fn::If': [

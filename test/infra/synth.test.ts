@@ -85,7 +85,8 @@ describe('npx cdk synth', () => {
     const functions = Object.values(template.Resources).filter(
       (r) => r.Type === 'AWS::Lambda::Function',
     );
-    expect(functions).toHaveLength(4);
+    // plan, collect-aws, collect-kubernetes, report, publish-key.
+    expect(functions).toHaveLength(5);
   });
 
   it('reports no cdk-nag finding, and nothing worse than a warning', () => {
@@ -104,7 +105,7 @@ describe('npx cdk synth', () => {
 
   it('bundles each handler into an ES module that loads in Node 24 and exports handler', async () => {
     const assets = readdirSync(out).filter((d) => d.startsWith('asset.'));
-    expect(assets).toHaveLength(4);
+    expect(assets).toHaveLength(5);
     for (const asset of assets) {
       const loaded = await run(
         process.execPath,
