@@ -44,9 +44,13 @@ export const MAIN_FIELDS = ['module', 'main'];
  * Manager's REST API and never lists clusters; the collector imports the library dynamically on
  * its first cluster listing, so the plan function never loads it (and if it ever tried, the
  * import would fail as a collection error: ERROR, never PASS). A test runs the plan bundle's
- * GCP discovery without it.
+ * GCP discovery without it. Likewise `@kubernetes/client-node`: planning only lists the clusters
+ * named in the config, and the Kubernetes API client is loaded on a cluster's first list.
  */
-export const PLAN_EXCLUDED_MODULES: readonly string[] = ['@google-cloud/container'];
+export const PLAN_EXCLUDED_MODULES: readonly string[] = [
+  '@google-cloud/container',
+  '@kubernetes/client-node',
+];
 
 /**
  * The NodejsFunction bundling options of every function (local esbuild, never Docker);
