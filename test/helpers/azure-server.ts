@@ -9,6 +9,10 @@
  *   `test/fixtures/providers/azure/` plus overlays. A request with an api-version that has no
  *   fixture is answered 400 `NoFixtureForApiVersion` and recorded: tests assert there is none.
  *   A request without a token this server issued is answered 401.
+ * - ManagedClusters_ListClusterUserCredentials (POST, 2026-06-01, `format=exec`): for a cluster
+ *   with `aadProfile`, a kubeconfig naming the API server (`kubeconfigServer`) and the test CA,
+ *   with no secret; for a cluster without it, what Azure gives for local accounts: a kubeconfig
+ *   holding a client key and token (the collector must never ask for it).
  * - Entra: `/<tenant>/v2.0/.well-known/openid-configuration` (what MSAL asks first when instance
  *   discovery is off) and `/<tenant>/oauth2/v2.0/token` (client_credentials with a client secret
  *   or a JWT client assertion; certificate assertions are verified against the certificate).
@@ -33,7 +37,8 @@ export type AzureOperation =
   | 'Subscriptions_List'
   | 'ManagedClusters_List'
   | 'RoleAssignments_ListForScope'
-  | 'RoleDefinitions_List';
+  | 'RoleDefinitions_List'
+  | 'ManagedClusters_ListClusterUserCredentials';
 
 /** The api-version each operation has fixtures for. */
 export const FIXTURE_API_VERSIONS: Readonly<Record<AzureOperation, string>> = {
@@ -41,7 +46,11 @@ export const FIXTURE_API_VERSIONS: Readonly<Record<AzureOperation, string>> = {
   ManagedClusters_List: '2026-06-01',
   RoleAssignments_ListForScope: '2022-04-01',
   RoleDefinitions_List: '2022-04-01',
+  ManagedClusters_ListClusterUserCredentials: '2026-06-01',
 };
+
+/** The secret a local-account kubeconfig holds: it must never reach anything the collector writes. */
+export const LOCAL_ACCOUNT_SECRET = 'local-account-token-0f9e8d7c6b5a4f3e2d1c';
 
 type Json = Record<string, unknown>;
 
@@ -119,6 +128,10 @@ export interface AzureServerOptions {
   tokenLifetimeSeconds?: number;
   /** Where nextLinks point; default the server's own URL (a fault: another origin). */
   nextLinkBase?: string;
+  /** The API server a cluster's user kubeconfig names; default `https://<fqdn>:443`. */
+  kubeconfigServer?: (clusterId: string) => string | undefined;
+  /** Tokens issued for these scopes are these (so another server can accept them). */
+  tokenForScope?: Record<string, string>;
 }
 
 /** One request the server received. */
@@ -325,6 +338,9 @@ const ARM_ROUTES: { re: RegExp; operation: AzureOperation }[] = [
   },
 ];
 
+const USER_CREDENTIAL =
+  /^(\/subscriptions\/([^/]+)\/resourceGroups\/[^/]+\/providers\/Microsoft\.ContainerService\/managedClusters\/[^/]+)\/listClusterUserCredential$/i;
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function b64urlJson(part: string | undefined): Json | undefined {
@@ -505,7 +521,8 @@ export async function startAzureServer(options: AzureServerOptions = {}): Promis
         );
       }
     }
-    const access = `test-access-${randomBytes(12).toString('hex')}`;
+    const access =
+      options.tokenForScope?.[form.scope ?? ''] ?? `test-access-${randomBytes(12).toString('hex')}`;
     issued.add(access);
     const lifetime = options.tokenLifetimeSeconds ?? 3599;
     send(res, record, 200, {
@@ -513,6 +530,62 @@ export async function startAzureServer(options: AzureServerOptions = {}): Promis
       expires_in: lifetime,
       ext_expires_in: lifetime,
       access_token: access,
+    });
+  };
+
+  const userCredential = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    record: AzureRequest,
+    clusterId: string,
+    subscription: string,
+    query: URLSearchParams,
+  ) => {
+    const operation = 'ManagedClusters_ListClusterUserCredentials';
+    record.operation = operation;
+    record.subscription = subscription;
+    const auth = req.headers.authorization ?? '';
+    if (!auth.startsWith('Bearer ') || !issued.has(auth.slice('Bearer '.length))) {
+      return armError(
+        res,
+        record,
+        401,
+        'InvalidAuthenticationToken',
+        'The access token is invalid.',
+      );
+    }
+    if (record.apiVersion !== FIXTURE_API_VERSIONS[operation]) {
+      return armError(res, record, 400, 'NoFixtureForApiVersion', `not ${record.apiVersion}`);
+    }
+    if (faults.some((f) => f.operation === operation && f.kind === 'forbidden')) {
+      return armError(
+        res,
+        record,
+        403,
+        'AuthorizationFailed',
+        `The client does not have authorization to perform action 'Microsoft.ContainerService/managedClusters/listClusterUserCredential/action' over scope '${clusterId}'.`,
+      );
+    }
+    const cluster = estate.subscriptions
+      .flatMap((sub) => sub.clusters)
+      .find((c) => String(c.id).toLowerCase() === clusterId.toLowerCase());
+    if (!cluster) {
+      return armError(res, record, 404, 'ResourceNotFound', `${clusterId} was not found.`);
+    }
+    const props = (cluster.properties ?? {}) as Json;
+    const name = String(cluster.name);
+    const server =
+      options.kubeconfigServer?.(String(cluster.id)) ?? `https://${String(props.fqdn)}:443`;
+    const entra = props.aadProfile !== undefined && props.aadProfile !== null;
+    if (entra && query.get('format') !== 'exec') {
+      return armError(res, record, 400, 'BadRequest', 'test server: ask for format=exec');
+    }
+    const user = entra
+      ? `    exec:\n      apiVersion: client.authentication.k8s.io/v1beta1\n      command: kubelogin\n      args: [get-token, --server-id, 6dae42f8-4368-4678-94ff-3960e28e3630]\n`
+      : `    client-key-data: ${Buffer.from(LOCAL_ACCOUNT_SECRET).toString('base64')}\n    token: ${LOCAL_ACCOUNT_SECRET}\n`;
+    const kubeconfig = `apiVersion: v1\nclusters:\n- cluster:\n    certificate-authority-data: ${Buffer.from(ca).toString('base64')}\n    server: ${server}\n  name: ${name}\ncontexts:\n- context:\n    cluster: ${name}\n    user: clusterUser_${name}\n  name: ${name}\ncurrent-context: ${name}\nkind: Config\nusers:\n- name: clusterUser_${name}\n  user:\n${user}`;
+    send(res, record, 200, {
+      kubeconfigs: [{ name: 'clusterUser', value: Buffer.from(kubeconfig).toString('base64') }],
     });
   };
 
@@ -669,6 +742,10 @@ export async function startAzureServer(options: AzureServerOptions = {}): Promis
             return; // never answered: close() ends the connection
           }
           return token(res, record, form);
+        }
+        const credential = req.method === 'POST' ? USER_CREDENTIAL.exec(u.pathname) : null;
+        if (credential) {
+          return userCredential(req, res, record, credential[1]!, credential[2]!, u.searchParams);
         }
         if (req.method === 'GET') {
           for (const route of ARM_ROUTES) {

@@ -4,7 +4,9 @@
  * are reads (`.../read`): the built-in **Reader** role (every read action) grants all of them, at
  * each subscription or at a management group above them. Reader does not grant
  * `Microsoft.ContainerService/managedClusters/listClusterUserCredential/action` or any other
- * action: the collector reads cluster configuration, never cluster credentials.
+ * action: the Azure collector reads cluster configuration, never cluster credentials. The
+ * Kubernetes collector alone calls that action ({@link AKS_KUBERNETES_ACTIONS}), and only for
+ * clusters with Microsoft Entra ID, whose user kubeconfig holds the API server and CA, no secret.
  */
 
 /** What the identity must be allowed in every scanned subscription. */
@@ -31,4 +33,14 @@ export const AZURE_OPERATIONS = {
   ManagedClusters_List: '2026-06-01',
   RoleAssignments_ListForScope: '2022-04-01',
   RoleDefinitions_List: '2022-04-01',
+  // The Kubernetes collector's, for Entra-integrated AKS clusters (server and CA, no secret).
+  ManagedClusters_ListClusterUserCredentials: '2026-06-01',
 } as const;
+
+/**
+ * What the Kubernetes collector needs on an Entra-integrated AKS cluster, besides Kubernetes read
+ * access inside it: the user kubeconfig (built-in role Azure Kubernetes Service Cluster User Role).
+ */
+export const AKS_KUBERNETES_ACTIONS = [
+  'Microsoft.ContainerService/managedClusters/listClusterUserCredential/action',
+] as const;
