@@ -341,6 +341,30 @@ describe('errors name the file, the place and the problem', () => {
       /not both/,
     ],
     [
+      'a listed cluster over plain http (its bearer token would travel in clear)',
+      'kubernetes: { clusters: [{ name: onprem, endpoint: "http://k8s.example.com", token: { env: T } }] }\n',
+      '$.kubernetes.clusters[0].endpoint',
+      /https:\/\/ URL of the API server/,
+    ],
+    [
+      'a listed cluster with both caFile and caData',
+      'kubernetes: { clusters: [{ name: onprem, endpoint: "https://k8s.example.com", caFile: ca.pem, caData: TFMw, token: { env: T } }] }\n',
+      '$.kubernetes.clusters[0]',
+      /at most one of caFile or caData/,
+    ],
+    [
+      'a listed cluster whose token is a partial secret ARN',
+      'kubernetes: { clusters: [{ name: onprem, endpoint: "https://k8s.example.com", token: { secretArn: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:k8s" } }] }\n',
+      '$.kubernetes.clusters[0].token.secretArn',
+      /full ARN/,
+    ],
+    [
+      'two listed clusters with one name',
+      'kubernetes: { clusters: [{ name: a, endpoint: "https://a", token: { env: T } }, { name: a, endpoint: "https://b", token: { env: T } }] }\n',
+      '$.kubernetes.clusters',
+      /names must be unique/,
+    ],
+    [
       'a budget longer than assumed-role credentials last',
       'aws: { regions: [eu-west-1] }\ncollection: { budgetSeconds: 7200 }\n',
       '$.collection.budgetSeconds',
