@@ -180,7 +180,9 @@ export function kubernetesApi(target: ApiServer): KubernetesApi {
         );
       }
       if (status < 200 || status >= 300) {
-        const s = statusOf(text);
+        // An API server (or a proxy before it) that quotes the request must not put the token in
+        // what is recorded.
+        const s = statusOf(token.length >= 8 ? text.replaceAll(token, '[REDACTED]') : text);
         const retryAfter = Number(headers['retry-after']);
         throw new KubernetesApiError(
           `${s.reason ?? 'HTTP error'}: ${s.message ?? `the API server ${host} answered ${status}`} (HTTP ${status})`,
