@@ -92,6 +92,36 @@ const hostOf = (server: string) => {
   }
 };
 
+/**
+ * The most one page may weigh: a page of 500 large objects is a few MB; a server that sends more
+ * (a hostile or broken one) is refused before it can exhaust the function's memory.
+ */
+export const MAX_PAGE_BYTES = 64 * 1024 * 1024;
+
+/** The body as text, refused past {@link MAX_PAGE_BYTES}. */
+async function boundedText(
+  stream: ReadableStream<Uint8Array> | null | undefined,
+  host: string,
+  limit: number,
+): Promise<string> {
+  if (!stream) return '';
+  const decoder = new TextDecoder();
+  const reader = stream.getReader();
+  let size = 0;
+  let text = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw new MalformedList(`the API server ${host} sent a page larger than ${limit} bytes`);
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+  return text + decoder.decode();
+}
+
 /** The first line of a `Status` answer's message, and its reason. */
 function statusOf(text: string): { message?: string; reason?: string } {
   try {
@@ -126,7 +156,11 @@ function networkCode(err: unknown): string | undefined {
  * const api = kubernetesApi({ server: 'https://10.0.0.1', caData });
  * const { items, continue: next } = await api.list(KIND_LISTS[2], token, { limit: 500 }, signal);
  */
-export function kubernetesApi(target: ApiServer): KubernetesApi {
+export function kubernetesApi(
+  target: ApiServer,
+  options: { maxPageBytes?: number } = {},
+): KubernetesApi {
+  const maxPageBytes = options.maxPageBytes ?? MAX_PAGE_BYTES;
   const host = hostOf(target.server);
   const base = target.server.replace(/\/+$/, '');
   let current: { token: string; config: InstanceType<ClientNode['KubeConfig']> } | undefined;
@@ -170,9 +204,10 @@ export function kubernetesApi(target: ApiServer): KubernetesApi {
         const response = await new k8s.IsomorphicFetchHttpLibrary().send(request).toPromise();
         status = response.httpStatusCode;
         headers = response.headers;
-        text = await response.body.text();
+        text = await boundedText(response.body.stream(), host, maxPageBytes);
       } catch (err) {
         if (signal.aborted) throw signal.reason;
+        if (err instanceof MalformedList) throw err;
         const code = networkCode(err);
         throw new ApiServerUnreachable(
           `the API server ${host} could not be reached${code ? ` (${code})` : ''}: a private endpoint needs the collector in a network that routes to it`,

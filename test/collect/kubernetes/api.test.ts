@@ -90,6 +90,16 @@ describe('the API client', () => {
     expect(err).toBeInstanceOf(MalformedList);
     expect((err as Error).message).toMatch(why);
   });
+
+  it('a page past the size limit is refused, not read into memory', async () => {
+    answer = (_req, res) =>
+      json(res, 200, { kind: 'PodList', metadata: {}, items: [{ big: 'x'.repeat(5000) }] });
+    const err = await kubernetesApi({ server: url, caData }, { maxPageBytes: 1024 })
+      .list(namespaces, TOKEN, { limit: 10 }, signal())
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MalformedList);
+    expect((err as Error).message).toMatch(/sent a page larger than 1024 bytes/);
+  });
 });
 
 describe('retries', () => {
