@@ -148,6 +148,11 @@ export interface GcpServer {
   exchanges: RecordedExchange[];
   /** Access tokens it issued (STS and impersonation). */
   issuedTokens: string[];
+  /**
+   * Whether its APIs accept this bearer token (`Bearer <token>`), as a GKE API server accepts the
+   * Google tokens of its project: for a Kubernetes test server standing in for a GKE endpoint.
+   */
+  authorizes(token: string): boolean;
   close(): Promise<void>;
 }
 
@@ -455,6 +460,7 @@ export async function startGcpServer(options: GcpServerOptions): Promise<GcpServ
     requests,
     exchanges,
     issuedTokens,
+    authorizes: (token) => authorized(`Bearer ${token}`),
     close: async () => {
       server.closeAllConnections();
       server.close();

@@ -7,6 +7,14 @@
  * Secrets Manager by ARN, over https with a test CA added to the process's default CAs (as a
  * trusted CA would be). A GCP unit whose function failed and an Azure subscription that denies
  * its role assignments become ERROR for exactly their scope; every other finding stands.
+ *
+ * Kubernetes collection is on (the default): after each cloud unit whose shard holds clusters,
+ * the Kubernetes function reads them (`HasClusters`, a ClustersEvent with the unit's shard key).
+ * The Entra-integrated AKS clusters (`payments-1`) are read: their user kubeconfig names a local
+ * Kubernetes API server and the test CA, which accepts the Entra token issued for the AKS server
+ * application. The others cannot be read (the GKE fixture's endpoint is 0.0.0.0; `clustername1`
+ * has no Entra ID, so it is never contacted): each is ERROR for every Kubernetes check with that
+ * reason, for that cluster only. GKE clusters that answer are pipeline-kubernetes.test.ts's.
  */
 import { getCACertificates, setDefaultCACertificates } from 'node:tls';
 import { CreateBucketCommand, GetObjectCommand } from '@aws-sdk/client-s3';
@@ -18,6 +26,8 @@ import { awsCollectorFrom } from '../../functions/collect/aws/from-config.ts';
 import { azureCollectorFrom } from '../../functions/collect/azure/from-config.ts';
 import type { Collector, CollectorClients } from '../../functions/collect/collector.ts';
 import { gcpCollectorFrom } from '../../functions/collect/gcp/from-config.ts';
+import { AKS_SERVER_APP_ID } from '../../functions/collect/kubernetes/auth.ts';
+import { kubernetesCollectorFrom } from '../../functions/collect/kubernetes/from-config.ts';
 import { runtimeSettings } from '../../functions/collect/scan.ts';
 import { secretsManagerReader } from '../../functions/collect/secrets.ts';
 import { createCollectHandler } from '../../functions/handlers/collect.ts';
@@ -46,6 +56,8 @@ import {
   fixtureEstate as gcpFixtureEstate,
   startGcpServer,
 } from '../helpers/gcp-server.ts';
+import { PAYMENTS_ESTATE_FACTS, paymentsEstate } from '../helpers/kubernetes-estate.ts';
+import { type KubernetesServer, startKubernetesServer } from '../helpers/kubernetes-server.ts';
 import {
   createLockedBucket,
   createSigningKey,
@@ -64,6 +76,24 @@ const SERVICE_ACCOUNT = 'pci-posture-reader@shop-sec.iam.gserviceaccount.com';
 const CLIENT_ID = '0f6d8a55-31f1-4c2b-9a5a-1b2c3d4e5f60';
 const CLIENT_SECRET = 'pipeline-client-secret-9Z~not-a-real-one';
 const SUB_DENIED = '72ac930a-f34e-42d8-b06d-dc2a9e12ed71';
+const SUB_A = '291bba3f-e0a5-47bc-a099-3bdcb2a50a05';
+const GKE_PROD =
+  '//container.googleapis.com/projects/shop-prod/locations/europe-west2/clusters/test-cluster';
+const aks = (sub: string, rg: string, name: string) =>
+  `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.ContainerService/managedClusters/${name}`;
+/** The clusters the cloud units of the first run find, whose Kubernetes APIs cannot be read. */
+const CLUSTERS = [
+  GKE_PROD,
+  aks(SUB_A, 'rg1', 'clustername1'),
+  aks(SUB_DENIED, 'rg1', 'clustername1'),
+];
+/** The Entra-integrated AKS clusters, read from the local Kubernetes API server. */
+const ENTRA_CLUSTERS = [
+  aks(SUB_A, 'RG-Payments', 'payments-1'),
+  aks(SUB_DENIED, 'RG-Payments', 'payments-1'),
+];
+/** The Entra token the local Azure issues for the AKS server application. */
+const AKS_TOKEN = 'aks-server-app-token-pipeline-not-a-real-one';
 /** The AWS credentials of "the Lambda's role", as Lambda puts them in the environment. */
 const LAMBDA_ENV = {
   AWS_ACCESS_KEY_ID: 'ASIAPIPELINEFAKE0001',
@@ -85,6 +115,7 @@ const staging = new StagingStore(s3, STAGING);
 
 let gcp: GcpServer;
 let azure: AzureServer;
+let k8s: KubernetesServer;
 const notifications: Notification[] = [];
 let result: ReportResult;
 let report: Report;
@@ -120,8 +151,11 @@ beforeAll(async () => {
     estate: gcpFixtureEstate(),
     federation: { audience: AUDIENCE, serviceAccounts: [SERVICE_ACCOUNT] },
   });
+  k8s = await startKubernetesServer({ objects: paymentsEstate(), tokens: [AKS_TOKEN] });
   azure = await startAzureServer({
     estate: azureFixtureEstate(),
+    kubeconfigServer: () => k8s.url,
+    tokenForScope: { [`${AKS_SERVER_APP_ID}/.default`]: AKS_TOKEN },
     credential: { clientId: CLIENT_ID, secret: CLIENT_SECRET },
     faults: [
       { subscription: SUB_DENIED, operation: 'RoleAssignments_ListForScope', kind: 'forbidden' },
@@ -173,7 +207,6 @@ beforeAll(async () => {
         credentials: { type: 'secret', secretArn },
         cloud: { authorityHost: azure.url, resourceManager: azure.url },
       },
-      kubernetes: { enabled: false },
     }),
   });
   // What collectingDeps gives each function: secrets from Secrets Manager; moto for AWS.
@@ -196,6 +229,10 @@ beforeAll(async () => {
     azure: createCollectHandler(
       () => ({ config, staging, collectors: only(azureCollectorFrom(config, clients)) }),
       quiet('collect-azure'),
+    ),
+    kubernetes: createCollectHandler(
+      () => ({ config, staging, collectors: only(kubernetesCollectorFrom(config, clients)) }),
+      quiet('collect-kubernetes'),
     ),
   };
   const signer = await KmsSigner.create(kms, keyId);
@@ -226,7 +263,11 @@ beforeAll(async () => {
         });
         continue;
       }
-      await collect[item.provider]({ ...item, runKey });
+      const collected = await collect[item.provider]({ ...item, runKey });
+      // HasClusters: the clusters the unit found, read by the Kubernetes function on the same item.
+      if (collected.clusters > 0) {
+        await collect.kubernetes({ ...item, runKey, shardKey: collected.shardKey });
+      }
     }
     const written = await reportHandler({ runKey });
     const key = `${written.location.slice(`s3://${ARCHIVE}/`.length)}/report.json`;
@@ -248,6 +289,7 @@ afterAll(async () => {
   }
   await gcp?.close();
   await azure?.close();
+  await k8s?.close();
 });
 
 const statusesIn = (r: Report, checkId: string) =>
@@ -277,7 +319,7 @@ describe('a night over AWS, GCP and Azure', () => {
     ).toBeGreaterThanOrEqual(1);
   });
 
-  it('signs an incomplete run: the failed project and the denied list are ERROR, nothing else', () => {
+  it('signs an incomplete run: the failed project, the denied list and the unreadable clusters are ERROR, nothing else', () => {
     expect(result.complete).toBe(false);
     expect(report.complete).toBe(false);
     const errors = report.findings.filter((f) => f.status === 'ERROR');
@@ -286,10 +328,85 @@ describe('a night over AWS, GCP and Azure', () => {
       const where = JSON.stringify(f);
       expect(
         where.includes('shop-dev') ||
-          (where.includes(SUB_DENIED) && f.checkId.startsWith('azure-rbac-')),
+          (where.includes(SUB_DENIED) && f.checkId.startsWith('azure-rbac-')) ||
+          (f.checkId.startsWith('k8s-') && CLUSTERS.includes(f.resourceId)),
         where,
       ).toBe(true);
     }
+  });
+
+  it('runs the Kubernetes function after each unit that found clusters, and nowhere else', async () => {
+    const index = (label: string) => items.find((i) => i.label === label)!.index;
+    const staged = await staging.keys('runs/clouds-1/kubernetes');
+    expect(staged.sort()).toEqual(
+      ['gcp shop-prod', `azure ${SUB_A}`, `azure ${SUB_DENIED}`]
+        .map((l) => stagingKeys('clouds-1').kubernetes(index(l)))
+        .sort(),
+    );
+  });
+
+  it('makes each cluster whose Kubernetes API cannot be read an error of that cluster, with the reason', () => {
+    const k8sErrors = Object.fromEntries(
+      report.errors
+        .filter((e) => e.provider === 'kubernetes')
+        .map((e) => [e.scope.cluster ?? JSON.stringify(e.scope), e.message]),
+    );
+    expect(Object.keys(k8sErrors).sort()).toEqual(
+      [...CLUSTERS, JSON.stringify({ project: 'shop-dev' })].sort(),
+    );
+    // The fixture's endpoint (0.0.0.0) has no API server: reached with a Google token, refused.
+    expect(k8sErrors[GKE_PROD]).toMatch(
+      /^gke test-cluster \(shop-prod\/europe-west2\): ApiServerUnreachable: the API server 0\.0\.0\.0 could not be reached/,
+    );
+    // Without Entra ID an AKS cluster allows local accounts only: never contacted, and its
+    // user kubeconfig (which would hold a local-account credential) is never asked for.
+    for (const sub of [SUB_A, SUB_DENIED]) {
+      expect(k8sErrors[aks(sub, 'rg1', 'clustername1')]).toContain(
+        'not reachable: the cluster has no Microsoft Entra ID integration',
+      );
+    }
+    // The failed project's clusters were never found: their Kubernetes objects are unknown too.
+    expect(k8sErrors[JSON.stringify({ project: 'shop-dev' })]).toMatch(
+      /^the Kubernetes objects of clusters not found are unknown: .*gcp shop-dev: the collect function failed/,
+    );
+    // Each Kubernetes check is ERROR for each cluster, never a PASS over nothing read.
+    const privileged = statusesOf('k8s-workload-not-privileged');
+    // (Beside the objects of the clusters that were read.)
+    const read = (id: string) => ENTRA_CLUSTERS.some((c) => id.startsWith(`${c}/`));
+    expect(Object.fromEntries(Object.entries(privileged).filter(([id]) => !read(id)))).toEqual(
+      Object.fromEntries([...CLUSTERS, 'kubernetes:shop-dev'].map((c) => [c, 'ERROR'])),
+    );
+    expect(
+      report.findings.find(
+        (f) => f.checkId === 'k8s-cluster-admin-restricted' && f.resourceId === GKE_PROD,
+      )?.message,
+    ).toContain('could not be reached');
+  });
+
+  it('reads the Entra-integrated AKS clusters with the Entra token, and judges their objects under them', () => {
+    const F = PAYMENTS_ESTATE_FACTS;
+    // Only the Entra clusters' user kubeconfigs were asked for (server and CA, no secret).
+    expect(
+      azure.requests
+        .filter((r) => r.operation === 'ManagedClusters_ListClusterUserCredentials')
+        .map((r) => r.path.split('/managedClusters/')[1]),
+    ).toEqual(['payments-1/listClusterUserCredential', 'payments-1/listClusterUserCredential']);
+    const admin = statusesOf('k8s-cluster-admin-restricted');
+    const [cns, cname] = F.capabilitiesPod.split('/');
+    const capabilities = statusesOf('k8s-workload-no-added-capabilities');
+    for (const cluster of ENTRA_CLUSTERS) {
+      expect(admin[`${cluster}/_cluster/ClusterRoleBinding/${F.adminBinding}`]).toBe('FAIL');
+      expect(admin[`${cluster}/_cluster/ClusterRoleBinding/cluster-admin`]).toBe('PASS');
+      expect(capabilities[`${cluster}/${cns}/Pod/${cname}`]).toBe('FAIL');
+      const ops = report.findings.find(
+        (f) => f.resourceId === `${cluster}/_cluster/ClusterRoleBinding/${F.adminBinding}`,
+      );
+      expect(ops?.scope).toMatchObject({ resourceGroup: 'RG-Payments', cluster });
+    }
+    // Every list of both clusters with the token; never a Secret.
+    expect(k8s.requests.length).toBeGreaterThanOrEqual(2 * 14);
+    expect(k8s.requests.every((r) => r.authorized && r.status === 200)).toBe(true);
+    expect(k8s.secretRequests()).toEqual([]);
   });
 
   it('keeps the findings of everything read', () => {
@@ -332,7 +449,6 @@ describe('a night over AWS, GCP and Azure', () => {
 
 describe('an assessment over some projects and subscriptions', () => {
   it('collects exactly the scopes named, records them in the signed report, and errs on one not targeted', async () => {
-    const SUB_A = '291bba3f-e0a5-47bc-a099-3bdcb2a50a05';
     const NOT_TARGETED = '00000000-0000-4000-8000-00000000abcd';
     const run = await execute('clouds-q4', {
       assessment: 'q4-clouds',
@@ -374,13 +490,19 @@ describe('an assessment over some projects and subscriptions', () => {
   });
 
   it('takes a subscription id in any case (a GUID) and leaves the planning errors of clouds left out', async () => {
-    const SUB_A = '291bba3f-e0a5-47bc-a099-3bdcb2a50a05';
     const run = await execute('clouds-q4-case', {
       assessment: 'q4-case',
       subscriptions: [SUB_A.toUpperCase()],
     });
     expect(run.items.map((i) => i.label)).toEqual([`azure ${SUB_A}`]);
-    expect(run.report.complete).toBe(true);
-    expect(run.report.findings.filter((f) => f.status === 'ERROR')).toEqual([]);
+    // The only error is the Kubernetes API of its cluster without Entra ID.
+    expect(run.report.errors.map((e) => [e.provider, e.scope.cluster])).toEqual([
+      ['kubernetes', aks(SUB_A, 'rg1', 'clustername1')],
+    ]);
+    expect(run.report.complete).toBe(false);
+    for (const f of run.report.findings.filter((x) => x.status === 'ERROR')) {
+      expect(f.checkId).toMatch(/^k8s-/);
+      expect(f.resourceId).toBe(aks(SUB_A, 'rg1', 'clustername1'));
+    }
   });
 });
