@@ -27,24 +27,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { gzip } from 'node:zlib';
+import type { KubernetesKind } from '../../functions/collect/kubernetes/kinds.ts';
 import { testCa } from './test-ca.ts';
 
-/** The kinds the server lists. */
-export type KubernetesKind =
-  | 'Namespace'
-  | 'ServiceAccount'
-  | 'Role'
-  | 'ClusterRole'
-  | 'RoleBinding'
-  | 'ClusterRoleBinding'
-  | 'NetworkPolicy'
-  | 'Pod'
-  | 'Deployment'
-  | 'StatefulSet'
-  | 'DaemonSet'
-  | 'ReplicaSet'
-  | 'Job'
-  | 'CronJob';
+/** The kinds the server lists: those the collector reads. */
+export type { KubernetesKind };
 
 /** Where a kind is listed cluster-wide and what its list is called. */
 export interface KubernetesList {
