@@ -119,16 +119,18 @@ export class CollectRuntime {
         limitMs,
       );
       const signal = AbortSignal.any([this.budget, timeout.signal]);
+      // A client that ignores the signal still cannot hold the scan: the race ends the wait.
+      const stop = aborted(signal);
       try {
-        // A client that ignores the signal still cannot hold the scan: the race ends the wait.
-        const stop = aborted(signal);
-        stop.catch(() => {}); // settles after the race only when the call already ended
-        return await Promise.race([fn(signal), stop]);
+        return await Promise.race([fn(signal), stop.promise]);
       } catch (err) {
         // The SDK reports an abort as its own AbortError: name the reason instead.
         throw signal.aborted ? signal.reason : err;
       } finally {
         clearTimeout(timer);
+        // Its listener would keep the combined signal, and through the race what the call
+        // returned, alive for as long as the budget's signal lives (a warm function's lifetime).
+        stop.dispose();
       }
     });
   }
@@ -179,11 +181,22 @@ export class CollectRuntime {
   }
 }
 
-function aborted(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    if (signal.aborted) reject(signal.reason);
-    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+/** A promise that rejects when `signal` aborts, and how to stop listening once it is not needed. */
+function aborted(signal: AbortSignal): { promise: Promise<never>; dispose(): void } {
+  let listener: (() => void) | undefined;
+  const promise = new Promise<never>((_, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    listener = () => reject(signal.reason);
+    signal.addEventListener('abort', listener, { once: true });
   });
+  promise.catch(() => {}); // settles after the race only when the call already ended
+  return {
+    promise,
+    dispose: () => {
+      if (listener) signal.removeEventListener('abort', listener);
+      listener = undefined;
+    },
+  };
 }
 
 /**
