@@ -105,10 +105,9 @@ async function boundedText(
   limit: number,
 ): Promise<string> {
   if (!stream) return '';
-  const decoder = new TextDecoder();
   const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
   let size = 0;
-  let text = '';
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
@@ -117,9 +116,9 @@ async function boundedText(
       await reader.cancel();
       throw new MalformedList(`the API server ${host} sent a page larger than ${limit} bytes`);
     }
-    text += decoder.decode(value, { stream: true });
+    chunks.push(value);
   }
-  return text + decoder.decode();
+  return Buffer.concat(chunks, size).toString('utf8');
 }
 
 /** The first line of a `Status` answer's message, and its reason. */
@@ -150,7 +149,8 @@ function networkCode(err: unknown): string | undefined {
 
 /**
  * The API of one server. A new `KubeConfig` is made when the token changes (a refreshed EKS
- * token), so the token in use is always the one passed.
+ * token), so the token in use is always the one passed; every page with one token shares one
+ * connection pool.
  *
  * @example
  * const api = kubernetesApi({ server: 'https://10.0.0.1', caData });
@@ -163,40 +163,66 @@ export function kubernetesApi(
   const maxPageBytes = options.maxPageBytes ?? MAX_PAGE_BYTES;
   const host = hostOf(target.server);
   const base = target.server.replace(/\/+$/, '');
-  let current: { token: string; config: InstanceType<ClientNode['KubeConfig']> } | undefined;
+  /**
+   * What `KubeConfig` applies to a request for one token: its headers (the bearer token) and its
+   * dispatcher (the CA). Captured once per token and reused, so that every page of the cluster
+   * goes over the same TLS connection pool: the library makes a new dispatcher each time it is
+   * asked, which would cost a TLS handshake per page.
+   */
+  type Applied = { headers: Record<string, string>; dispatcher: unknown };
+  let current: { token: string; applied: Promise<Applied> } | undefined;
 
-  const configFor = async (token: string) => {
-    if (current?.token === token) return current.config;
-    const k8s = await loadClientNode();
-    const config = new k8s.KubeConfig();
-    config.loadFromOptions({
-      clusters: [
-        {
-          name: 'cluster',
-          server: base,
-          ...(target.caData ? { caData: target.caData } : {}),
-          skipTLSVerify: false,
-        },
-      ],
-      users: [{ name: 'pci-posture', token }],
-      contexts: [{ name: 'pci-posture', cluster: 'cluster', user: 'pci-posture' }],
-      currentContext: 'pci-posture',
+  const appliedFor = (k8s: ClientNode, token: string): Promise<Applied> => {
+    if (current?.token === token) return current.applied;
+    const previous = current?.applied;
+    const applied = (async () => {
+      const config = new k8s.KubeConfig();
+      config.loadFromOptions({
+        clusters: [
+          {
+            name: 'cluster',
+            server: base,
+            ...(target.caData ? { caData: target.caData } : {}),
+            skipTLSVerify: false,
+          },
+        ],
+        users: [{ name: 'pci-posture', token }],
+        contexts: [{ name: 'pci-posture', cluster: 'cluster', user: 'pci-posture' }],
+        currentContext: 'pci-posture',
+      });
+      const probe = new k8s.RequestContext(base, k8s.HttpMethod.GET);
+      await config.applySecurityAuthentication(probe);
+      return { headers: { ...probe.getHeaders() }, dispatcher: probe.getDispatcher() };
+    })();
+    current = { token, applied };
+    // The old token's connections close once their requests are done.
+    previous?.then(
+      (p) =>
+        (p.dispatcher as { close?: () => Promise<void> } | undefined)?.close?.().catch(() => {}),
+      () => {},
+    );
+    applied.catch(() => {
+      if (current?.applied === applied) current = undefined;
     });
-    current = { token, config };
-    return config;
+    return applied;
   };
 
   return {
     async list(kind, token, query, signal) {
       const k8s = await loadClientNode();
-      const config = await configFor(token);
+      const applied = await appliedFor(k8s, token);
       const url = new URL(`${base}${listPath(kind)}`);
       url.searchParams.set('limit', String(query.limit));
       if (query.continue) url.searchParams.set('continue', query.continue);
       const request = new k8s.RequestContext(url.toString(), k8s.HttpMethod.GET);
+      for (const [name, value] of Object.entries(applied.headers)) {
+        request.setHeaderParam(name, value);
+      }
       request.setHeaderParam('Accept', 'application/json');
       request.setSignal(signal);
-      await config.applySecurityAuthentication(request);
+      if (applied.dispatcher) {
+        request.setDispatcher(applied.dispatcher as Parameters<typeof request.setDispatcher>[0]);
+      }
       let status: number;
       let headers: Record<string, string>;
       let text: string;

@@ -60,6 +60,21 @@ describe('the API client', () => {
     );
   });
 
+  it('pages with one token reuse their TLS connections; a new token gets its own', async () => {
+    let handshakes = 0;
+    const count = () => handshakes++;
+    server.on('secureConnection', count);
+    answer = (_req, res) => json(res, 200, { kind: 'NamespaceList', metadata: {}, items: [] });
+    const api = kubernetesApi({ server: url, caData });
+    for (let i = 0; i < 8; i++) await api.list(namespaces, TOKEN, { limit: 10 }, signal());
+    // undici may open a second connection while the first is being released: not one per page.
+    expect(handshakes).toBeLessThanOrEqual(2);
+    const before = handshakes;
+    await api.list(namespaces, `${TOKEN}-refreshed`, { limit: 10 }, signal());
+    expect(handshakes).toBe(before + 1);
+    server.off('secureConnection', count);
+  });
+
   it('429 carries its Retry-After', async () => {
     answer = (_req, res) =>
       json(
