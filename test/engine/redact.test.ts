@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Inventory } from '../../checks/types.ts';
-import { redactInventory, redactObject } from '../../functions/engine/redact.ts';
+import { redactInventory, redactObject, redactOwned } from '../../functions/engine/redact.ts';
 import { k8s } from '../checks/harness.ts';
 
 const CLUSTER = '//container.googleapis.com/projects/shop/locations/europe-west1/clusters/pay';
@@ -106,5 +106,26 @@ describe('redaction', () => {
       metadata: { name: 'p', annotations: { team: 'pay' } },
       spec: { containers: [] },
     });
+  });
+});
+
+describe("redaction in place (a collector's own parsed page)", () => {
+  it('changes the object itself, with the same result as the copying redaction', () => {
+    const make = () => ({
+      kind: 'Pod',
+      metadata: {
+        name: 'web',
+        managedFields: [{ manager: 'kubectl' }],
+        annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{}', team: 'pay' },
+      },
+      spec: { containers: [container([{ name: 'API_KEY', value: SECRET }])] },
+    });
+    const original = make();
+    const copied = redactObject(make());
+    const owned = redactOwned(original);
+    expect(owned).toBe(original);
+    expect(owned).toEqual(copied);
+    expect(JSON.stringify(owned)).not.toContain(SECRET);
+    expect(owned.metadata).toEqual({ name: 'web', annotations: { team: 'pay' } });
   });
 });

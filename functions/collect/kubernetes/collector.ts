@@ -11,7 +11,7 @@
  */
 import type { CollectionError, Resource, Scope } from '../../../checks/types.ts';
 import type { DirectCluster } from '../../config/scan-config.ts';
-import { redactObject } from '../../engine/redact.ts';
+import { redactOwned } from '../../engine/redact.ts';
 import type { Collector } from '../collector.ts';
 import { KUBERNETES_TYPES } from '../resource-types.ts';
 import { CallTimeout, type Collected, type CollectRuntime, collectionError } from '../runtime.ts';
@@ -52,7 +52,6 @@ export class ClusterBudgetExceeded extends Error {
   override readonly name = 'ClusterBudgetExceeded';
 }
 
-const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 const MAX_PAGES = 10_000;
 /** Network failures that say the server is not there: no retry, the cluster is unreachable. */
 const NOT_THERE =
@@ -89,25 +88,15 @@ const pause = (ms: number, signal: AbortSignal) =>
   });
 
 /**
- * The object as stored: `apiVersion` and `kind` first (list items carry neither), `managedFields`
- * and the last-applied annotation removed from the parsed page's own object, env literals redacted.
+ * The object as stored: `apiVersion` and `kind` first (list items carry neither), then the parsed
+ * page's own object with `managedFields`, the last-applied annotation and secret-looking env
+ * literals removed in place (nothing else holds it, so nothing is copied).
  */
 function stored(item: unknown, k: KindList): Record<string, unknown> {
-  const obj: Record<string, unknown> = {
-    apiVersion: k.apiVersion,
-    kind: k.kind,
-    ...(item as Record<string, unknown>),
-  };
-  const meta = obj.metadata as Record<string, unknown> | undefined;
-  if (meta && typeof meta === 'object') {
-    delete meta.managedFields;
-    const annotations = meta.annotations as Record<string, unknown> | undefined;
-    if (annotations && typeof annotations === 'object') {
-      delete annotations[LAST_APPLIED];
-      if (Object.keys(annotations).length === 0) delete meta.annotations;
-    }
-  }
-  return redactObject(obj, k.kind);
+  return redactOwned(
+    { apiVersion: k.apiVersion, kind: k.kind, ...(item as Record<string, unknown>) },
+    k.kind,
+  );
 }
 
 /**
