@@ -74,7 +74,17 @@ export interface KubernetesApi {
   list(
     kind: KindList,
     token: string,
-    query: { limit: number; continue?: string },
+    query: {
+      limit: number;
+      continue?: string;
+      /**
+       * Told the next page's `continue` token as soon as the answer is in, before its JSON is
+       * parsed, so that the next page can be asked for while this one is parsed. The token is
+       * read from the list's `metadata`, which API servers write before `items`; the caller
+       * checks it against the parsed page before using what it fetched.
+       */
+      onNext?: (token: string) => void;
+    },
     signal: AbortSignal,
   ): Promise<ListPage>;
 }
@@ -119,6 +129,18 @@ async function boundedText(
     chunks.push(value);
   }
   return Buffer.concat(chunks, size).toString('utf8');
+}
+
+/**
+ * The `continue` token of a list answer, read from the text before `items` (where API servers
+ * write the list's `metadata`); `undefined` when it is not there.
+ *
+ * @example peekContinue('{"kind":"PodList","metadata":{"continue":"abc"},"items":[]}') // 'abc'
+ */
+export function peekContinue(text: string): string | undefined {
+  const items = text.indexOf('"items"');
+  const head = items >= 0 ? text.slice(0, Math.min(items, 8192)) : '';
+  return /"continue"\s*:\s*"([A-Za-z0-9_\-=.~+/]+)"/.exec(head)?.[1];
 }
 
 /** The first line of a `Status` answer's message, and its reason. */
@@ -254,6 +276,8 @@ export function kubernetesApi(
           },
         );
       }
+      const peeked = peekContinue(text);
+      if (peeked) query.onNext?.(peeked);
       let page: { items?: unknown; metadata?: { continue?: unknown } };
       try {
         page = JSON.parse(text) as typeof page;

@@ -21,6 +21,7 @@ import {
   type KubernetesApi,
   KubernetesApiError,
   kubernetesApi,
+  type ListPage,
 } from './api.ts';
 import { type ClusterAuth, ClusterCredentialError } from './auth.ts';
 import { KIND_LISTS, type KindList, kindType } from './kinds.ts';
@@ -167,7 +168,11 @@ export async function collectCluster(
     });
 
     /** One page, attempt by attempt, each attempt one call of the shared pool. */
-    const page = async (k: KindList, token: string | undefined) => {
+    const page = async (
+      k: KindList,
+      token: string | undefined,
+      onNext?: (next: string) => void,
+    ): Promise<ListPage> => {
       const operation = `kubernetes:list${k.kind}`;
       for (let attemptNo = 1; ; attemptNo++) {
         try {
@@ -187,7 +192,11 @@ export async function collectCluster(
               return await api.list(
                 k,
                 await connection.token(),
-                { limit: settings.pageSize, ...(token ? { continue: token } : {}) },
+                {
+                  limit: settings.pageSize,
+                  ...(token ? { continue: token } : {}),
+                  ...(onNext ? { onNext } : {}),
+                },
                 s,
               );
             } catch (err) {
@@ -210,6 +219,36 @@ export async function collectCluster(
     };
 
     /**
+     * The pages of one list in order. The next page is asked for as soon as this one's answer
+     * names it, while this one is parsed and stored (what the answer named is checked against
+     * the parsed page; a page fetched for a token the page does not confirm is dropped).
+     */
+    async function* pagesOf(k: KindList): AsyncGenerator<ListPage> {
+      // Pages asked for ahead, by token: at most two (the next, and the one after it named
+      // while the next was still being read).
+      const ahead = new Map<string, Promise<ListPage>>();
+      const prefetch = (next: string) => {
+        if (ahead.has(next) || ahead.size >= 2) return; // a retried attempt names it again
+        const p = page(k, next, prefetch);
+        p.catch(() => {}); // awaited below, or dropped
+        ahead.set(next, p);
+      };
+      let current = page(k, undefined, prefetch);
+      try {
+        for (;;) {
+          const p = await current;
+          yield p;
+          if (!p.continue) return;
+          current = ahead.get(p.continue) ?? page(k, p.continue, prefetch);
+          ahead.delete(p.continue);
+        }
+      } finally {
+        // Pages asked for and not used (the list ended or failed) are awaited: nothing dangles.
+        await Promise.all([...ahead.values()].map((p) => p.catch(() => {})));
+      }
+    }
+
+    /**
      * Every object of a kind, page by page. A `continue` token that expired (410) restarts the
      * list once, without it, for a consistent list; the items of the abandoned pass are dropped.
      */
@@ -219,12 +258,11 @@ export async function collectCluster(
       try {
         for (let pass = 1; ; pass++) {
           got = [];
-          let token: string | undefined;
           const seen = new Set<string>();
+          let n = 0;
           try {
-            for (let n = 0; ; n++) {
-              if (n >= MAX_PAGES) throw new Error(`the list did not end after ${MAX_PAGES} pages`);
-              const p = await page(k, token);
+            for await (const p of pagesOf(k)) {
+              if (++n > MAX_PAGES) throw new Error(`the list did not end after ${MAX_PAGES} pages`);
               for (const item of p.items) {
                 const data = stored(item, k);
                 const meta = (data.metadata ?? {}) as {
@@ -244,7 +282,6 @@ export async function collectCluster(
               if (!p.continue) break;
               if (seen.has(p.continue)) throw new Error('the API server repeated a continue token');
               seen.add(p.continue);
-              token = p.continue;
             }
             break;
           } catch (err) {

@@ -41,22 +41,24 @@ const list = (
 
 /**
  * Every kind the collector lists, Namespaces first: the first list a cluster answers tells
- * whether it can be reached and accepts the token at all.
+ * whether it can be reached and accepts the token at all. Then the kinds that usually have the
+ * most pages (Pods, ReplicaSets), so that their page-by-page lists start first in the call pool
+ * and the cluster's reading ends sooner.
  */
 export const KIND_LISTS: readonly KindList[] = [
   list('Namespace', 'v1', 'namespaces', false),
-  list('ServiceAccount', 'v1', 'serviceaccounts'),
   list('Pod', 'v1', 'pods'),
+  list('ReplicaSet', 'apps/v1', 'replicasets'),
+  list('Deployment', 'apps/v1', 'deployments'),
+  list('ServiceAccount', 'v1', 'serviceaccounts'),
+  list('Job', 'batch/v1', 'jobs'),
+  list('RoleBinding', 'rbac.authorization.k8s.io/v1', 'rolebindings'),
   list('Role', 'rbac.authorization.k8s.io/v1', 'roles'),
   list('ClusterRole', 'rbac.authorization.k8s.io/v1', 'clusterroles', false),
-  list('RoleBinding', 'rbac.authorization.k8s.io/v1', 'rolebindings'),
   list('ClusterRoleBinding', 'rbac.authorization.k8s.io/v1', 'clusterrolebindings', false),
   list('NetworkPolicy', 'networking.k8s.io/v1', 'networkpolicies'),
-  list('Deployment', 'apps/v1', 'deployments'),
   list('StatefulSet', 'apps/v1', 'statefulsets'),
   list('DaemonSet', 'apps/v1', 'daemonsets'),
-  list('ReplicaSet', 'apps/v1', 'replicasets'),
-  list('Job', 'batch/v1', 'jobs'),
   list('CronJob', 'batch/v1', 'cronjobs'),
 ];
 

@@ -11,6 +11,7 @@ import {
   KubernetesApiError,
   kubernetesApi,
   MalformedList,
+  peekContinue,
 } from '../../../functions/collect/kubernetes/api.ts';
 import { clusterAuth } from '../../../functions/collect/kubernetes/auth.ts';
 import { collectCluster } from '../../../functions/collect/kubernetes/collector.ts';
@@ -114,6 +115,25 @@ describe('the API client', () => {
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MalformedList);
     expect((err as Error).message).toMatch(/sent a page larger than 1024 bytes/);
+  });
+});
+
+describe('the next page, named before the page is parsed', () => {
+  it.each([
+    [
+      'metadata before items (as API servers write it)',
+      '{"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":"9","continue":"eyJ2IjoibWV0YS5rOHMuaW8vdjEifQ=="},"items":[{"metadata":{"continue":"x"}}]}',
+      'eyJ2IjoibWV0YS5rOHMuaW8vdjEifQ==',
+    ],
+    ['no continue', '{"kind":"PodList","metadata":{"resourceVersion":"9"},"items":[]}', undefined],
+    ['items first: not guessed', '{"items":[],"metadata":{"continue":"abc"}}', undefined],
+    [
+      'a continue inside an item only',
+      '{"kind":"PodList","items":[{"continue":"abc"}]}',
+      undefined,
+    ],
+  ])('%s', (_name, text, want) => {
+    expect(peekContinue(text)).toBe(want);
   });
 });
 
