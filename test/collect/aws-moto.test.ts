@@ -958,7 +958,9 @@ describe('kubernetes.enabled: true (the default)', () => {
     for (const e of k8s) {
       expect(e.types).toContain('kubernetes.DaemonSet');
       expect(e.types).toHaveLength(14);
-      expect(e.message).toMatch(/^eks \S+ \(\d{12}\/[a-z0-9-]+\): ApiServerUnreachable: the API server \S+ could not be reached/);
+      expect(e.message).toMatch(
+        /^eks \S+ \(\d{12}\/[a-z0-9-]+\): ApiServerUnreachable: the API server \S+ could not be reached/,
+      );
     }
     // The AWS side is the same as with Kubernetes off.
     expect(s.inventory.errors.filter((e) => e.provider === 'aws')).toEqual(org.inventory.errors);

@@ -139,8 +139,9 @@ describe('a cluster listed in the config, read whole', () => {
     const frontend = ofType(inv, 'Deployment').find((r) =>
       r.id.endsWith(`/${FACTS.secretLiteralDeployment.replace('/', '/Deployment/')}`),
     );
+    expect(frontend).toBeDefined();
     const env = (
-      frontend?.data as {
+      frontend!.data as {
         spec: {
           template: { spec: { containers: { env?: { name: string; value?: string }[] }[] } };
         };
