@@ -92,7 +92,11 @@ export interface KubernetesApi {
 type ClientNode = typeof import('@kubernetes/client-node');
 let clientNode: Promise<ClientNode> | undefined;
 /** The library is loaded on the first list: a scan without clusters never pays its start-up. */
-const loadClientNode = () => (clientNode ??= import('@kubernetes/client-node'));
+const loadClientNode = () =>
+  (clientNode ??= import('@kubernetes/client-node').catch((err: unknown) => {
+    clientNode = undefined; // a warm function tries again on the next list
+    throw err;
+  }));
 
 const hostOf = (server: string) => {
   try {

@@ -9,6 +9,7 @@
  * is an error for that kind alone; the rest of the cluster, and every other cluster, continue.
  * Each cluster has its own time budget within the collection's.
  */
+import pLimit from 'p-limit';
 import type { CollectionError, Resource, Scope } from '../../../checks/types.ts';
 import type { DirectCluster } from '../../config/scan-config.ts';
 import { redactOwned } from '../../engine/redact.ts';
@@ -143,16 +144,22 @@ export async function collectCluster(
     return out;
   }
   const budget = new AbortController();
-  const timer = setTimeout(
-    () =>
-      budget.abort(
-        new ClusterBudgetExceeded(
-          `the cluster's time budget of ${settings.clusterBudgetMs / 1000} s ran out`,
+  // The cluster's clock starts with its first list call that runs, not while it waits for the
+  // shared pool behind other clusters.
+  let timer: NodeJS.Timeout | undefined;
+  const startClock = () => {
+    if (timer) return;
+    timer = setTimeout(
+      () =>
+        budget.abort(
+          new ClusterBudgetExceeded(
+            `the cluster's time budget of ${settings.clusterBudgetMs / 1000} s ran out`,
+          ),
         ),
-      ),
-    settings.clusterBudgetMs,
-  );
-  timer.unref();
+      settings.clusterBudgetMs,
+    );
+    timer.unref();
+  };
   const stop = AbortSignal.any([rt.budget, budget.signal]);
   try {
     let connection: Awaited<ReturnType<ClusterAuth['connect']>>;
@@ -177,6 +184,7 @@ export async function collectCluster(
       for (let attemptNo = 1; ; attemptNo++) {
         try {
           return await rt.call(operation, async (signal) => {
+            startClock();
             const attemptTimer = new AbortController();
             const t = setTimeout(
               () =>
@@ -227,8 +235,10 @@ export async function collectCluster(
       // Pages asked for ahead, by token: at most two (the next, and the one after it named
       // while the next was still being read).
       const ahead = new Map<string, Promise<ListPage>>();
+      let closed = false;
       const prefetch = (next: string) => {
-        if (ahead.has(next) || ahead.size >= 2) return; // a retried attempt names it again
+        // Nothing more once the list is done; a retried attempt names a page again.
+        if (closed || ahead.has(next) || ahead.size >= 2) return;
         const p = page(k, next, prefetch);
         p.catch(() => {}); // awaited below, or dropped
         ahead.set(next, p);
@@ -243,6 +253,7 @@ export async function collectCluster(
           ahead.delete(p.continue);
         }
       } finally {
+        closed = true;
         // Pages asked for and not used (the list ended or failed) are awaited: nothing dangles.
         await Promise.all([...ahead.values()].map((p) => p.catch(() => {})));
       }
@@ -352,7 +363,12 @@ export async function collectClusters(
   deps: KubernetesDeps,
   settings: KubernetesSettings,
 ): Promise<Collected> {
-  const parts = await Promise.all(targets.map((t) => collectCluster(rt, t, deps, settings)));
+  // A few clusters at a time, each with the pool's calls: a cluster's budget then measures its
+  // own reading, and the objects held at once stay a few clusters' worth.
+  const limit = pLimit(Math.max(1, Math.ceil(rt.settings.concurrency / 4)));
+  const parts = await Promise.all(
+    targets.map((t) => limit(() => collectCluster(rt, t, deps, settings))),
+  );
   const out: Collected = { resources: [], errors: [], clusters: [] };
   for (const p of parts) {
     for (const r of p.resources) out.resources.push(r);

@@ -9,9 +9,13 @@ import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Inventory } from '../../../checks/types.ts';
+import { clusterAuth } from '../../../functions/collect/kubernetes/auth.ts';
+import { collectClusters } from '../../../functions/collect/kubernetes/collector.ts';
 import { kubernetesCollectorFrom } from '../../../functions/collect/kubernetes/from-config.ts';
 import { KIND_LISTS } from '../../../functions/collect/kubernetes/kinds.ts';
+import { directTarget } from '../../../functions/collect/kubernetes/targets.ts';
 import { KUBERNETES_TYPES } from '../../../functions/collect/resource-types.ts';
+import { CollectRuntime } from '../../../functions/collect/runtime.ts';
 import { collectScan } from '../../../functions/collect/scan.ts';
 import { scanConfigSchema } from '../../../functions/config/scan-config.ts';
 import { evaluate } from '../../../functions/engine/evaluate.ts';
@@ -276,5 +280,45 @@ describe('faults: errors for exactly the kinds left unknown', () => {
       'kubernetes.Job',
     ]);
     expect(ofType(inv, 'Pod')).toHaveLength(estateCount('Pod'));
+  });
+});
+
+describe("several clusters: each cluster's budget measures its own reading", () => {
+  it('clusters waiting for the pool are not charged for the wait', async () => {
+    const slow = await startKubernetesServer({
+      objects: paymentsEstate(),
+      tokens: [TOKEN],
+      latencyMs: 100,
+    });
+    try {
+      const targets = ['a', 'b', 'c'].map((name) =>
+        directTarget({
+          name,
+          endpoint: slow.url,
+          caData: slow.caData,
+          token: { env: 'T' },
+        }),
+      );
+      // Concurrency 4: one cluster at a time, each well within 1.5 s, all three well past it.
+      const rt = new CollectRuntime({
+        concurrency: 4,
+        callTimeoutMs: 5000,
+        maxAttempts: 1,
+        budgetMs: 60_000,
+      });
+      const started = Date.now();
+      const part = await collectClusters(
+        rt,
+        targets,
+        { auth: clusterAuth({ env: { T: TOKEN } }) },
+        { pageSize: 4, clusterBudgetMs: 1500, maxAttempts: 1, callTimeoutMs: 5000 },
+      );
+      rt.close();
+      expect(Date.now() - started).toBeGreaterThan(1500);
+      expect(part.errors).toEqual([]);
+      expect(part.clusters).toEqual(['a', 'b', 'c']);
+    } finally {
+      await slow.close();
+    }
   });
 });
