@@ -23,8 +23,14 @@ import type { AzureClientFactory } from '../azure/clients.ts';
 import type { GcpAuth } from '../gcp/credentials.ts';
 import type { CollectRuntime } from '../runtime.ts';
 import type { ReadSecret } from '../secrets.ts';
-import { eksToken, tokenCache } from './eks-token.ts';
+import { eksToken, stsEndpointOf, tokenCache } from './eks-token.ts';
 import type { ClusterTarget } from './targets.ts';
+
+/** A session policy that allows nothing: the role session only signs GetCallerIdentity. */
+const DENY_ALL = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Deny', Action: '*', Resource: '*' }],
+});
 
 /** The Entra ID application of every AKS API server (Entra-integrated clusters accept its tokens). */
 export const AKS_SERVER_APP_ID = '6dae42f8-4368-4678-94ff-3960e28e3630';
@@ -68,8 +74,13 @@ export interface ClusterAuthDeps {
 const firstLine = (e: unknown) =>
   e instanceof Error ? `${e.name}: ${e.message.split('\n')[0]}` : String(e).split('\n')[0];
 
+/**
+ * Throws what could not be made, naming the error's type and first line only. The original error
+ * is not kept as `cause`: a token exchange's error can hold the request it sent (a key, an
+ * assertion), and a cause chain is what loggers print.
+ */
 function failed(what: string, err: unknown, scrub: (t: string) => string = (t) => t): never {
-  throw new ClusterCredentialError(scrub(`${what}: ${firstLine(err)}`), { cause: err });
+  throw new ClusterCredentialError(scrub(`${what}: ${firstLine(err)}`));
 }
 
 type AwsCredentials = Awaited<
@@ -87,13 +98,17 @@ type AwsCredentials = Awaited<
  */
 export function clusterAuth(deps: ClusterAuthDeps) {
   const roles = new Map<string, Promise<AwsCredentials>>();
+  // The runtime of the latest collection: cached token sources outlive one invocation of a warm
+  // function, and must make their calls in the current one's pool and budget.
+  let latest: CollectRuntime | undefined;
   const eksTokens = new Map<string, () => Promise<{ token: string; expiresAt: Date }>>();
 
   /** The credentials an EKS token is signed with: the member role's, or the base ones. */
   const awsCredentials = (
-    rt: CollectRuntime,
     access: Extract<ClusterTarget['access'], { kind: 'eks' }>,
   ): Promise<AwsCredentials> => {
+    const rt = latest;
+    if (!rt) throw new ClusterCredentialError('no collection is running');
     const aws = deps.aws;
     if (!aws) throw new ClusterCredentialError('no AWS clients were given to make EKS tokens');
     const key = `${access.roleArn ?? ''}\u0000${access.externalId ?? ''}`;
@@ -110,6 +125,9 @@ export function clusterAuth(deps: ClusterAuthDeps) {
               RoleArn: access.roleArn,
               RoleSessionName: 'pci-posture-kubernetes',
               DurationSeconds: 3600,
+              // The session only signs GetCallerIdentity (which no policy can deny): it may do
+              // nothing else, whatever the member role allows.
+              Policy: DENY_ALL,
               ...(access.externalId ? { ExternalId: access.externalId } : {}),
             }),
             { abortSignal: s },
@@ -141,7 +159,7 @@ export function clusterAuth(deps: ClusterAuthDeps) {
     return made;
   };
 
-  const eks = (target: ClusterTarget, rt: CollectRuntime): ClusterConnection => {
+  const eks = (target: ClusterTarget): ClusterConnection => {
     const access = target.access as Extract<ClusterTarget['access'], { kind: 'eks' }>;
     let source = eksTokens.get(target.id);
     if (!source) {
@@ -150,7 +168,8 @@ export function clusterAuth(deps: ClusterAuthDeps) {
           eksToken({
             clusterName: access.clusterName,
             region: access.region,
-            credentials: await awsCredentials(rt, access).catch((err) =>
+            stsEndpoint: stsEndpointOf(access.region, access.partition),
+            credentials: await awsCredentials(access).catch((err) =>
               failed(
                 access.roleArn
                   ? `${access.roleArn} cannot be assumed to make the EKS token`
@@ -215,7 +234,7 @@ export function clusterAuth(deps: ClusterAuthDeps) {
       return failed('the cluster user kubeconfig could not be read', err, azure.scrub);
     }
     const { server, caData } = serverOfKubeconfig(body);
-    const scope = `${AKS_SERVER_APP_ID}/.default`;
+    const scope = `${access.serverAppId ?? AKS_SERVER_APP_ID}/.default`;
     return {
       server,
       ...(caData ? { caData } : {}),
@@ -272,9 +291,10 @@ export function clusterAuth(deps: ClusterAuthDeps) {
      * be read); the token itself is made on the first request.
      */
     async connect(target: ClusterTarget, rt: CollectRuntime): Promise<ClusterConnection> {
+      latest = rt;
       switch (target.access.kind) {
         case 'eks':
-          return eks(target, rt);
+          return eks(target);
         case 'gke':
           return gke(target);
         case 'aks':

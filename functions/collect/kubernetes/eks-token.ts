@@ -119,19 +119,35 @@ function encode(value: string): string {
   );
 }
 
+/** The DNS suffix of each AWS partition (STS is regional in all of them). */
+const PARTITION_SUFFIX: Readonly<Record<string, string>> = {
+  aws: 'amazonaws.com',
+  'aws-cn': 'amazonaws.com.cn',
+  'aws-us-gov': 'amazonaws.com',
+  'aws-iso': 'c2s.ic.gov',
+  'aws-iso-b': 'sc2s.sgov.gov',
+  'aws-iso-e': 'cloud.adc-e.uk',
+  'aws-iso-f': 'csp.hci.ic.gov',
+  'aws-eusc': 'amazonaws.eu',
+};
+
 /**
- * The regional STS endpoint of a region: `https://sts.<region>.amazonaws.com`, or
- * `.amazonaws.com.cn` in the China regions.
+ * The regional STS endpoint of a region: `https://sts.<region>.<partition's DNS suffix>`. The
+ * partition is the cluster ARN's when given; otherwise it is told from the region (China regions
+ * `cn-`), and any other region is taken to be in `aws`.
  *
  * @example stsEndpointOf('eu-west-1') // 'https://sts.eu-west-1.amazonaws.com'
  * @example stsEndpointOf('cn-north-1') // 'https://sts.cn-north-1.amazonaws.com.cn'
+ * @example stsEndpointOf('us-iso-east-1', 'aws-iso') // 'https://sts.us-iso-east-1.c2s.ic.gov'
  */
-export function stsEndpointOf(region: string): string {
-  const suffix = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
+export function stsEndpointOf(region: string, partition?: string): string {
+  const suffix =
+    (partition && PARTITION_SUFFIX[partition]) ??
+    (region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com');
   return `https://sts.${region}.${suffix}`;
 }
 
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+const REGION = /^[a-z]{2,4}(-[a-z]+)+-\d+$/;
 
 /**
  * Makes the bearer token of an EKS cluster, as `aws eks get-token --cluster-name` does: signed

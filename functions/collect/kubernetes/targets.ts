@@ -15,6 +15,8 @@ export type ClusterAccess =
       account: string;
       region: string;
       clusterName: string;
+      /** The AWS partition (from the cluster ARN): which STS domain the token names. */
+      partition?: string;
       /** The member role the AWS unit assumed; absent for the account of the credentials. */
       roleArn?: string;
       externalId?: string;
@@ -29,6 +31,11 @@ export type ClusterAccess =
       subscription: string;
       resourceGroup: string;
       name: string;
+      /**
+       * The server application of a legacy (not managed) Entra integration; absent: the AKS
+       * server application every managed integration uses.
+       */
+      serverAppId?: string;
     }
   | {
       /** A cluster listed in the config: its token from the environment, a file or a secret. */
@@ -63,7 +70,14 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== 
 /** An API server URL from a control plane's endpoint field (a bare host, or a URL). */
 function serverUrl(endpoint: string | undefined): string | undefined {
   if (!endpoint) return undefined;
-  return /^https?:\/\//.test(endpoint) ? endpoint : `https://${endpoint}`;
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint) ? endpoint : `https://${endpoint}`;
+}
+
+/** Why a server URL cannot be used: a bearer token travels to it, so https only. */
+function notHttps(server: string | undefined): string | undefined {
+  return server && !server.startsWith('https://')
+    ? `its API server endpoint ${server} is not https, and a bearer token would travel to it`
+    : undefined;
 }
 
 const READABLE_GKE = new Set(['RUNNING', 'RECONCILING', 'DEGRADED']);
@@ -79,6 +93,7 @@ function eksTarget(r: Resource, unit: Json): ClusterTarget {
   const caData = str(obj(d.certificateAuthority).data);
   const roleArn = str(unit.roleArn);
   const externalId = str(unit.externalId);
+  const partition = /^arn:([a-z-]+):eks:/.exec(r.id)?.[1];
   return {
     id: r.id,
     label: `eks ${name} (${account}/${region})`,
@@ -91,6 +106,7 @@ function eksTarget(r: Resource, unit: Json): ClusterTarget {
       account,
       region,
       clusterName: name,
+      ...(partition ? { partition } : {}),
       ...(roleArn ? { roleArn } : {}),
       ...(externalId ? { externalId } : {}),
     },
@@ -98,7 +114,9 @@ function eksTarget(r: Resource, unit: Json): ClusterTarget {
       ? { unreachable: `the cluster is ${status}, so its API server does not answer` }
       : !server
         ? { unreachable: 'DescribeCluster gives no API server endpoint' }
-        : {}),
+        : notHttps(server)
+          ? { unreachable: notHttps(server)! }
+          : {}),
   };
 }
 
@@ -120,7 +138,9 @@ function gkeTarget(r: Resource): ClusterTarget {
       ? { unreachable: `the cluster is ${status}, so its API server does not answer` }
       : !server
         ? { unreachable: 'the cluster gives no API server endpoint' }
-        : {}),
+        : notHttps(server)
+          ? { unreachable: notHttps(server)! }
+          : {}),
   };
 }
 
@@ -137,12 +157,21 @@ function aksTarget(r: Resource): ClusterTarget {
     : [str(r.scope.subscription) ?? '', str(r.scope.resourceGroup) ?? '', str(d.name) ?? r.id];
   const power = str(obj(p.powerState).code);
   const entra = p.aadProfile !== undefined && p.aadProfile !== null;
+  const aad = obj(p.aadProfile);
+  // A legacy integration names its own server application; a managed one uses AKS's.
+  const serverAppId = aad.managed === true ? undefined : str(aad.serverAppID);
   const base = {
     id: r.id,
     label: `aks ${name} (${subscription}/${resourceGroup})`,
     foundIn: 'azure' as const,
     scope: { ...r.scope, cluster: r.id },
-    access: { kind: 'aks' as const, subscription, resourceGroup, name },
+    access: {
+      kind: 'aks' as const,
+      subscription,
+      resourceGroup,
+      name,
+      ...(serverAppId ? { serverAppId } : {}),
+    },
   };
   if (!entra) {
     return {

@@ -7,6 +7,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { MiddlewareStack } from '@smithy/types';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Resource } from '../../../checks/types.ts';
 import { awsClientFactory } from '../../../functions/collect/aws/clients.ts';
@@ -61,6 +62,9 @@ afterAll(() => k8s.close());
 
 const typesRead = (resources: readonly Resource[]) => new Set(resources.map((r) => r.type)).size;
 
+/** What each STS call of the moto clients was asked (AssumeRole inputs). */
+const stsInputs: Record<string, unknown>[] = [];
+
 function motoAws() {
   return awsClientFactory(
     { endpoints: { sts: inject('motoEndpoint') }, useFipsEndpoints: false },
@@ -69,6 +73,13 @@ function motoAws() {
       credentials: FAKE_CREDENTIALS,
       decorate: (client) => {
         inAccount(client, ACCOUNT);
+        (client.middlewareStack as MiddlewareStack<object, object>).add(
+          (next) => async (args) => {
+            stsInputs.push((args as { input: Record<string, unknown> }).input);
+            return next(args);
+          },
+          { step: 'initialize', name: 'recordInput' },
+        );
       },
     },
   );
@@ -126,6 +137,12 @@ describe('EKS: a presigned GetCallerIdentity as the bearer token', () => {
     const tokens = await Promise.all(targets.map(async (t) => (await auth.connect(t, rt)).token()));
     rt.close();
     expect(rt.calls.get('sts:AssumeRole')).toBe(1);
+    // The session may do nothing but sign GetCallerIdentity, whatever the member role allows.
+    const assumed = stsInputs.find((i) => i.RoleArn === unit.roleArn);
+    expect(JSON.parse(String(assumed?.Policy))).toEqual({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Deny', Action: '*', Resource: '*' }],
+    });
     for (const [i, token] of tokens.entries()) {
       expect(token.startsWith('k8s-aws-v1.')).toBe(true);
       const url = new URL(Buffer.from(token.slice('k8s-aws-v1.'.length), 'base64url').toString());

@@ -123,6 +123,14 @@ describe('eksToken: the presigned URL', () => {
     expect(stsEndpointOf('eu-west-1')).toBe('https://sts.eu-west-1.amazonaws.com');
     expect(stsEndpointOf('cn-northwest-1')).toBe('https://sts.cn-northwest-1.amazonaws.com.cn');
     expect(stsEndpointOf('us-gov-west-1')).toBe('https://sts.us-gov-west-1.amazonaws.com');
+    // The partition of the cluster ARN names the domain where the region alone cannot.
+    expect(stsEndpointOf('us-iso-east-1', 'aws-iso')).toBe('https://sts.us-iso-east-1.c2s.ic.gov');
+    expect(stsEndpointOf('us-isob-east-1', 'aws-iso-b')).toBe(
+      'https://sts.us-isob-east-1.sc2s.sgov.gov',
+    );
+    expect(stsEndpointOf('eusc-de-east-1', 'aws-eusc')).toBe(
+      'https://sts.eusc-de-east-1.amazonaws.eu',
+    );
     const { token } = await eksToken({
       clusterName: 'payments',
       region: 'us-iso-east-1',

@@ -60,6 +60,7 @@ describe('clusters a cloud unit found', () => {
         account: '111122223333',
         region: 'us-east-2',
         clusterName: 'my-eks-cluster',
+        partition: 'aws',
         roleArn: unit.roleArn,
         externalId: 'x-1',
       },
@@ -121,6 +122,26 @@ describe('clusters a cloud unit found', () => {
     ],
   ])('%s is not reachable, with the reason', (_name, resource, why) => {
     expect(clustersFound({}, [resource])[0]?.unreachable).toMatch(why);
+  });
+
+  it('EKS in another partition: the partition of the ARN, for the STS domain of the token', () => {
+    const arn = 'arn:aws-cn:eks:cn-north-1:111122223333:cluster/my-eks-cluster';
+    const [t] = clustersFound({}, [{ ...eksResource(eks), id: arn }]);
+    expect(t?.access).toMatchObject({ kind: 'eks', partition: 'aws-cn' });
+  });
+
+  it('AKS with a legacy (not managed) Entra integration: its own server application', () => {
+    const legacy = {
+      ...aks,
+      properties: {
+        ...aks.properties,
+        aadProfile: { managed: false, serverAppID: 'server-app-1' },
+      },
+    };
+    expect(clustersFound({}, [aksResource(legacy)])[0]?.access).toMatchObject({
+      kind: 'aks',
+      serverAppId: 'server-app-1',
+    });
   });
 
   it('only cluster resources become targets', () => {
