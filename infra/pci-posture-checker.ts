@@ -821,7 +821,9 @@ export class PciPostureChecker extends Construct {
       ? fn(
           'collectKubernetes',
           kubernetesRole,
-          1024,
+          // A cloud unit's clusters are read in one invocation, a few at a time: a cluster of
+          // 20,000 objects peaks near 400 MB (npm run bench), and memory buys CPU for parsing.
+          2048,
           Duration.minutes(15),
           stagingEnv,
           'pci-posture collect (Kubernetes): reads the Kubernetes API of the clusters of one unit',
@@ -1001,10 +1003,11 @@ export class PciPostureChecker extends Construct {
                 actions: ['s3:PutObject'],
                 resources: [staging.arnForObjects(`${runs.kubernetesShards}*`)],
                 wildcardReason:
-                  "The Kubernetes collect function writes the Kubernetes objects of a cloud unit's clusters as runs/<runKey>/kubernetes/<index>.json; run key and index are known only at run time.",
+                  "The Kubernetes collect function writes the Kubernetes objects of a cloud unit's clusters, or of a cluster listed directly, as runs/<runKey>/kubernetes/<index>.json; run key and index are known only at run time.",
               },
-              // A cluster the config lists directly is a unit of its own, with a shard of its own.
-              ...shardWrites('collectKubernetes'),
+              // Never the cloud shards: the function that parses what API servers answer cannot
+              // overwrite what another collector staged.
+              { actions: ['kms:GenerateDataKey'], resources: [this.operationsKey.keyArn] },
               { actions: ['kms:Decrypt'], resources: [this.operationsKey.keyArn] },
             ],
           )

@@ -58,9 +58,12 @@ export interface CollectDeps {
  */
 export async function runCollect(event: CollectEvent, deps: CollectDeps): Promise<CollectResult> {
   const runKey = checkEvent(event);
-  return collectInto(deps, event, stagingKeys(runKey).shard(event.index), (rt) =>
-    collectUnit(planned(event), deps.collectors, rt),
-  );
+  const keys = stagingKeys(runKey);
+  // A cluster listed directly is staged with the other Kubernetes objects: the Kubernetes
+  // function writes nothing where the cloud collectors stage their shards.
+  const key =
+    event.provider === 'kubernetes' ? keys.kubernetes(event.index) : keys.shard(event.index);
+  return collectInto(deps, event, key, (rt) => collectUnit(planned(event), deps.collectors, rt));
 }
 
 /**

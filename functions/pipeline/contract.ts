@@ -15,7 +15,9 @@
  *    runs the Kubernetes `collect` function on a {@link ClustersEvent}: it reads the clusters of
  *    that shard and writes `runs/<runKey>/kubernetes/<index>.json`; when it fails, the workflow
  *    writes `runs/<runKey>/kubernetes-failed/<index>.json` ({@link FailedUnit}). Clusters listed
- *    directly in the config are units of their own (provider `kubernetes`);
+ *    directly in the config are units of their own (provider `kubernetes`), staged at
+ *    `runs/<runKey>/kubernetes/<index>.json` too: the Kubernetes function never writes a cloud
+ *    unit's shard;
  * 3. `report` gets {@link ReportEvent}, merges the shards (a unit with neither a shard nor a
  *    failure record is a collection error too), evaluates, writes the signed run, notifies, and
  *    returns {@link ReportResult}.
@@ -162,7 +164,7 @@ export const stagingKeys = (runKey: string) => ({
   result: `runs/${runKey}/report-result.json`,
   shards: `runs/${runKey}/shards/`,
   failures: `runs/${runKey}/failed/`,
-  /** The Kubernetes objects of the clusters a cloud unit's shard found. */
+  /** The Kubernetes objects of the clusters a cloud unit's shard found, or of a listed cluster. */
   kubernetes: (index: number) => `runs/${runKey}/kubernetes/${index}.json`,
   /** What the workflow writes when the Kubernetes function failed on a cloud unit's clusters. */
   kubernetesFailed: (index: number) => `runs/${runKey}/kubernetes-failed/${index}.json`,

@@ -152,9 +152,12 @@ async function readShards(
     staging.keys(keys.kubernetesShards),
     staging.keys(keys.kubernetesFailures),
   ]);
-  const present = new Set(shardKeys);
+  const present = new Set([...shardKeys, ...kubernetesKeys]);
   const failed = new Set(failedKeys);
   const kubernetes = new Set([...kubernetesKeys, ...kubernetesFailedKeys]);
+  // A cluster listed directly is a unit whose shard is with the Kubernetes objects.
+  const shardOf = (item: UnitItem) =>
+    item.provider === 'kubernetes' ? keys.kubernetes(item.index) : keys.shard(item.index);
   const limit = pLimit(concurrency);
   const parts = await Promise.all(
     items.map((item) =>
@@ -168,8 +171,8 @@ async function readShards(
           resources: [],
           errors: [unitError(planned, 'collect', new Error(`${item.label}: ${why}`))],
         });
-        if (present.has(keys.shard(item.index))) {
-          const shard = asShard(await staging.getJson(keys.shard(item.index)));
+        if (present.has(shardOf(item))) {
+          const shard = asShard(await staging.getJson(shardOf(item)));
           if (!shard) return [lost('its inventory shard is not a shard')];
           const k8s = await kubernetesPart(staging, keys, item, shard, kubernetes);
           return k8s ? [shard, k8s] : [shard];

@@ -111,12 +111,12 @@ beforeAll(() => {
 });
 
 describe('the Kubernetes collect function', () => {
-  it('is nodejs24.x on arm64, 1024 MB, 900 s, traced, with its own bundle, role and log group', () => {
+  it('is nodejs24.x on arm64, 2048 MB, 900 s, traced, with its own bundle, role and log group', () => {
     const props = resources[id('CollectKubernetes/Resource')]?.Properties ?? {};
     expect(props).toMatchObject({
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
-      MemorySize: 1024,
+      MemorySize: 2048,
       Timeout: 900,
       Handler: 'index.handler',
       TracingConfig: { Mode: 'Active' },
@@ -317,15 +317,14 @@ describe('its permissions', () => {
     ]);
   });
 
-  it('reads the cloud shards and writes its Kubernetes shards and its own units shards, under the staging key', () => {
+  it('reads the cloud shards and writes only its Kubernetes shards (never a cloud shard), under the staging key', () => {
     const statements = allowed(template, 'CollectKubernetesRole');
     expect(withAction(statements, 's3:GetObject').flatMap(resourcesOf)).toEqual([
       stagingObjects('runs/*/shards/*'),
     ]);
-    const sorted = (values: unknown[]) => values.map((v) => JSON.stringify(v)).sort();
-    expect(sorted(withAction(statements, 's3:PutObject').flatMap(resourcesOf))).toEqual(
-      sorted([stagingObjects('runs/*/kubernetes/*'), stagingObjects('runs/*/shards/*')]),
-    );
+    expect(withAction(statements, 's3:PutObject').flatMap(resourcesOf)).toEqual([
+      stagingObjects('runs/*/kubernetes/*'),
+    ]);
     for (const action of ['kms:Decrypt', 'kms:GenerateDataKey']) {
       expect(withAction(statements, action).flatMap(resourcesOf), action).toEqual([
         arnOf('OperationsKey/Resource'),
@@ -556,17 +555,18 @@ describe('refused cluster settings and role names', () => {
     for (const part of parts) expect(err.message).toContain(part);
   });
 
-  it('leaves the listed clusters alone when Kubernetes collection is off (nothing reads them)', () => {
-    const { checker: c } = checkerStack({
-      config: {
-        aws: { regions: ['eu-west-1'] },
-        kubernetes: {
-          enabled: false,
-          clusters: [{ name: 'lab', endpoint: 'https://lab.example.com', token: { env: 'T' } }],
+  it('refuses listed clusters when Kubernetes collection is off (nothing would read them)', () => {
+    expect(() =>
+      checkerStack({
+        config: {
+          aws: { regions: ['eu-west-1'] },
+          kubernetes: {
+            enabled: false,
+            clusters: [{ name: 'lab', endpoint: 'https://lab.example.com', token: { env: 'T' } }],
+          },
         },
-      },
-    });
-    expect(c.functions.collectKubernetes).toBeUndefined();
+      }),
+    ).toThrow(/the clusters listed would not be read/);
   });
 });
 

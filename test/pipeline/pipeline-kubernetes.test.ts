@@ -316,16 +316,18 @@ describe('a night over a GKE cluster and a cluster listed directly', () => {
       location: 'europe-west2',
       cluster: GKE,
     });
-    // The direct cluster is a unit of its own: its function reads it into its shard.
+    // The direct cluster is a unit of its own, staged with the Kubernetes objects (the Kubernetes
+    // function writes no cloud shard).
     const onpremItem = run.items.find((i) => i.provider === 'kubernetes')!;
     expect(run.collected.get(onpremItem.label)?.clusters).toBe(0);
     expect(
       (
-        (await staging.getJson(stagingKeys('kube-1').shard(onpremItem.index))) as {
+        (await staging.getJson(stagingKeys('kube-1').kubernetes(onpremItem.index))) as {
           clusters: string[];
         }
       ).clusters,
     ).toEqual([ONPREM]);
+    expect(await staging.getJson(stagingKeys('kube-1').shard(onpremItem.index))).toBeUndefined();
   });
 
   it('signs a complete run that verify accepts', async () => {
