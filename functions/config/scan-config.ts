@@ -359,7 +359,12 @@ const kubernetesSchema = z
       )
       .describe('clusters listed directly'),
   })
-  .strict();
+  .strict()
+  .refine((k) => k.enabled || k.clusters.length === 0, {
+    path: ['clusters'],
+    message:
+      'kubernetes.enabled is false, so the clusters listed would not be read: remove them, or set enabled: true',
+  });
 
 const archiveSchema = z
   .object({

@@ -359,6 +359,12 @@ describe('errors name the file, the place and the problem', () => {
       /full ARN/,
     ],
     [
+      'clusters listed while Kubernetes reading is off',
+      'kubernetes: { enabled: false, clusters: [{ name: a, endpoint: "https://a", token: { env: T } }] }\n',
+      '$.kubernetes.clusters',
+      /would not be read/,
+    ],
+    [
       'two listed clusters with one name',
       'kubernetes: { clusters: [{ name: a, endpoint: "https://a", token: { env: T } }, { name: a, endpoint: "https://b", token: { env: T } }] }\n',
       '$.kubernetes.clusters',

@@ -372,7 +372,7 @@ describe('functions', () => {
   it.each([
     ['plan', 512, 300],
     ['collectAws', 1024, 900],
-    ['collectKubernetes', 1024, 900],
+    ['collectKubernetes', 2048, 900],
     ['report', 2048, 900],
     ['publishKey', 256, 60],
   ] as const)('%s: %i MB, %i s', (name, memory, timeout) => {
