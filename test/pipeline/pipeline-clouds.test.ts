@@ -66,6 +66,7 @@ import {
 } from '../helpers/moto.ts';
 import { inAccount, motoCollectorClients, motoEndpoints } from '../helpers/moto-estate.ts';
 import { schemaErrors } from '../helpers/report-schema.ts';
+import { collectItems } from '../helpers/workflow.ts';
 
 const ACCOUNT = '300000000004';
 const ARCHIVE = 'pipeline-archive-300000000004';
@@ -253,22 +254,9 @@ beforeAll(async () => {
   execute = async (runKey, request = {}, fail = () => false) => {
     const planned = await plan({ runKey, startedAt: new Date().toISOString(), request });
     const units = (await staging.getJson(planned.unitsKey)) as UnitItem[];
-    for (const item of units) {
-      // The Choice state; a unit whose function "fails" gets the Catch state's record.
-      if (fail(item)) {
-        await staging.putJson(stagingKeys(runKey).failed(item.index), {
-          index: item.index,
-          Error: 'Sandbox.Timedout',
-          Cause: 'Task timed out after 900.00 seconds',
-        });
-        continue;
-      }
-      const collected = await collect[item.provider]({ ...item, runKey });
-      // HasClusters: the clusters the unit found, read by the Kubernetes function on the same item.
-      if (collected.clusters > 0) {
-        await collect.kubernetes({ ...item, runKey, shardKey: collected.shardKey });
-      }
-    }
+    await collectItems(staging, runKey, units, collect, {
+      unit: (item) => (fail(item) ? 'record' : undefined),
+    });
     const written = await reportHandler({ runKey });
     const key = `${written.location.slice(`s3://${ARCHIVE}/`.length)}/report.json`;
     const got = await s3.send(new GetObjectCommand({ Bucket: ARCHIVE, Key: key }));

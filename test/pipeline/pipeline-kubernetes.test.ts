@@ -31,7 +31,6 @@ import {
   type CollectProvider,
   type CollectResult,
   ENV,
-  type FailedUnit,
   type ReportResult,
   stagingKeys,
   type UnitItem,
@@ -51,6 +50,7 @@ import {
 } from '../helpers/moto.ts';
 import { inAccount } from '../helpers/moto-estate.ts';
 import { schemaErrors } from '../helpers/report-schema.ts';
+import { collectItems, type StepFault } from '../helpers/workflow.ts';
 
 const ACCOUNT = '300000000005';
 const ARCHIVE = 'pipeline-archive-300000000005';
@@ -92,7 +92,6 @@ const googleTokensSeen = new Set<string>();
 const savedEnv: Record<string, string | undefined> = {};
 
 /** What the workflow does with one unit's clusters after its collect step. */
-type ClustersFate = 'read' | 'failed' | 'vanished';
 
 interface Execution {
   result: ReportResult;
@@ -101,7 +100,10 @@ interface Execution {
   collected: Map<string, CollectResult>;
 }
 
-let execute: (runKey: string, clusters?: (item: UnitItem) => ClustersFate) => Promise<Execution>;
+let execute: (
+  runKey: string,
+  clusters?: (item: UnitItem) => StepFault | undefined,
+) => Promise<Execution>;
 
 function quiet(fn: string): Observability {
   const obs = observability(fn);
@@ -239,36 +241,11 @@ beforeAll(async () => {
     quiet('report'),
   );
 
-  execute = async (runKey, clusters = () => 'read') => {
-    const keys = stagingKeys(runKey);
+  execute = async (runKey, clusters = () => undefined) => {
     const planned = await plan({ runKey, startedAt: new Date().toISOString(), request: {} });
     const units = (await staging.getJson(planned.unitsKey)) as UnitItem[];
-    const collected = new Map<string, CollectResult>();
-    for (const item of units) {
-      // WhichCollector: the unit's provider function (every one is deployed here).
-      const fn = collect[item.provider];
-      if (!fn) throw new Error(`no ${item.provider} function in this test`);
-      const result = await fn({ ...item, runKey });
-      collected.set(item.label, result);
-      // HasClusters: the unit's clusters, by the Kubernetes function, on the same item.
-      if (result.clusters === 0) continue;
-      const fate = clusters(item);
-      if (fate === 'read') {
-        await collect.kubernetes!({ ...item, runKey, shardKey: result.shardKey });
-      } else if (fate === 'failed') {
-        // ClustersFailed + RecordClustersFailed: the Lambda error as Step Functions reports it.
-        const record: FailedUnit = {
-          index: item.index,
-          Error: 'Sandbox.Timedout',
-          Cause: JSON.stringify({
-            errorType: 'Sandbox.Timedout',
-            errorMessage: 'Task timed out after 900.00 seconds',
-            trace: ['at somewhere'],
-          }),
-        };
-        await staging.putJson(keys.kubernetesFailed(item.index), record);
-      }
-    }
+    const results = await collectItems(staging, runKey, units, collect, { clusters });
+    const collected = new Map(units.map((u) => [u.label, results.get(u.index)!] as const));
     const result = await reportHandler({ runKey });
     const report = JSON.parse(await runFile(result.location, 'report.json')) as Report;
     return { result, report, items: units, collected };
@@ -438,7 +415,7 @@ describe('a night over a GKE cluster and a cluster listed directly', () => {
 
 describe('when the Kubernetes function does not read the clusters of a unit', () => {
   it('fails: the cluster is ERROR for every Kubernetes check with the cause; the rest stands', async () => {
-    const run = await execute('kube-2', (item) => (item.provider === 'gcp' ? 'failed' : 'read'));
+    const run = await execute('kube-2', (item) => (item.provider === 'gcp' ? 'record' : undefined));
     expect(run.result.complete).toBe(false);
     expect(run.report.complete).toBe(false);
     expect(run.report.errors).toEqual([
@@ -478,7 +455,7 @@ describe('when the Kubernetes function does not read the clusters of a unit', ()
   });
 
   it('leaves nothing: the cluster is recorded as not read, never a silent gap', async () => {
-    const run = await execute('kube-3', (item) => (item.provider === 'gcp' ? 'vanished' : 'read'));
+    const run = await execute('kube-3', (item) => (item.provider === 'gcp' ? 'vanish' : undefined));
     expect(run.report.complete).toBe(false);
     expect(run.report.errors.map((e) => [e.provider, e.scope, e.message])).toEqual([
       [

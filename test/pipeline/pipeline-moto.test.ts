@@ -11,12 +11,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateKeyCommand } from '@aws-sdk/client-kms';
-import {
-  CreateBucketCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  PutObjectCommand,
-} from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { CloudFormationCustomResourceCreateEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
@@ -59,6 +54,7 @@ import {
   motoEndpoints,
 } from '../helpers/moto-estate.ts';
 import { schemaErrors } from '../helpers/report-schema.ts';
+import { collectItems, type StepFault } from '../helpers/workflow.ts';
 
 const MANAGEMENT = '300000000003';
 const ARCHIVE = 'pipeline-archive-300000000003';
@@ -102,11 +98,11 @@ let plan: ReturnType<typeof createPlanHandler>;
 let collect: ReturnType<typeof createCollectHandler>;
 let report: ReturnType<typeof createReportHandler>;
 
-/** What the workflow does for one execution; `fail` units get the Catch state's record instead. */
+/** What the workflow does for one execution; `fail` units get their Catch state's record, or nothing. */
 async function execute(
   runKey: string,
   request: RunRequest = {},
-  opts: { fail?: (item: UnitItem) => 'record' | 'vanish' | undefined } = {},
+  opts: { fail?: (item: UnitItem) => StepFault | undefined } = {},
 ): Promise<{ result: ReportResult; items: UnitItem[]; collected: CollectResult[] }> {
   const event: PlanEvent = { runKey, startedAt: new Date().toISOString(), request };
   const planned = await plan(event);
@@ -114,30 +110,8 @@ async function execute(
   // The Distributed Map's S3 JSON item reader: the array in units.json.
   const items = (await staging.getJson(planned.unitsKey)) as UnitItem[];
   expect(items).toHaveLength(planned.units);
-  const collected: CollectResult[] = [];
-  for (const item of items) {
-    const fault = opts.fail?.(item);
-    if (fault === 'record') {
-      // The Catch state's s3:putObject, with the Lambda error as Step Functions reports it.
-      await s3.send(
-        new PutObjectCommand({
-          Bucket: STAGING,
-          Key: stagingKeys(runKey).failed(item.index),
-          Body: JSON.stringify({
-            index: item.index,
-            Error: 'Sandbox.Timedout',
-            Cause: JSON.stringify({
-              errorType: 'Sandbox.Timedout',
-              errorMessage: 'Task timed out after 900.00 seconds',
-              trace: ['at secret place'],
-            }),
-          }),
-        }),
-      );
-    } else if (fault !== 'vanish') {
-      collected.push(await collect({ ...item, runKey }));
-    }
-  }
+  const results = await collectItems(staging, runKey, items, { aws: collect }, { unit: opts.fail });
+  const collected = [...results.values()];
   const result = await report({ runKey });
   return { result, items, collected };
 }
