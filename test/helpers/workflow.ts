@@ -6,6 +6,14 @@
  * error as Step Functions reports it), or, for a step whose execution is lost, nothing at all.
  * One place mirrors the state machine that `infra/pci-posture-checker.ts` builds.
  */
+import { awsCollectorFrom } from '../../functions/collect/aws/from-config.ts';
+import { azureCollectorFrom } from '../../functions/collect/azure/from-config.ts';
+import type { Collector, CollectorClients } from '../../functions/collect/collector.ts';
+import { gcpCollectorFrom } from '../../functions/collect/gcp/from-config.ts';
+import { kubernetesCollectorFrom } from '../../functions/collect/kubernetes/from-config.ts';
+import type { ScanConfig } from '../../functions/config/scan-config.ts';
+import { createCollectHandler } from '../../functions/handlers/collect.ts';
+import { type Observability, observability } from '../../functions/handlers/observability.ts';
 import type {
   ClustersEvent,
   CollectEvent,
@@ -79,4 +87,57 @@ export async function collectItems(
     }
   }
   return results;
+}
+
+/**
+ * An observability whose logs go to `sink` (one JSON line per call) and whose metrics go nowhere:
+ * what a handler run in a test is given.
+ *
+ * @example const obs = capturedObservability('collect-aws', (line) => (logged += line));
+ */
+export function capturedObservability(fn: string, sink: (line: string) => void): Observability {
+  const obs = observability(fn);
+  obs.metrics.addMetric = () => obs.metrics;
+  obs.metrics.publishStoredMetrics = () => obs.metrics;
+  for (const level of ['info', 'warn', 'error'] as const) {
+    obs.logger[level] = ((...args: unknown[]) => {
+      sink(`${JSON.stringify(args)}\n`);
+    }) as never;
+  }
+  return obs;
+}
+
+/**
+ * The collect functions the construct deploys for a config, as handlers: one per configured cloud
+ * (each with its own provider's collector only) and the Kubernetes one unless
+ * `kubernetes.enabled` is false.
+ *
+ * @example const collect = deployedCollectHandlers(config, staging, clients, (fn) => capturedObservability(fn, sink));
+ */
+export function deployedCollectHandlers(
+  config: ScanConfig,
+  staging: StagingStore,
+  clients: CollectorClients,
+  obs: (fn: string) => Observability,
+): Partial<Record<CollectProvider, CollectHandler>> {
+  const makers: Record<CollectProvider, (() => Collector | undefined) | undefined> = {
+    aws: config.aws ? () => awsCollectorFrom(config, clients) : undefined,
+    gcp: config.gcp ? () => gcpCollectorFrom(config, clients) : undefined,
+    azure: config.azure ? () => azureCollectorFrom(config, clients) : undefined,
+    kubernetes: config.kubernetes.enabled
+      ? () => kubernetesCollectorFrom(config, clients) as Collector | undefined
+      : undefined,
+  };
+  const handlers: Partial<Record<CollectProvider, CollectHandler>> = {};
+  for (const [provider, make] of Object.entries(makers) as [CollectProvider, typeof makers.aws][]) {
+    if (!make) continue;
+    handlers[provider] = createCollectHandler(
+      () => {
+        const collector = make();
+        return { config, staging, collectors: collector ? [collector] : [] };
+      },
+      obs(`collect-${provider}`),
+    );
+  }
+  return handlers;
 }

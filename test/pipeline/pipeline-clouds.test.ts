@@ -22,20 +22,14 @@ import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secre
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { KmsSigner } from '../../functions/archive/kms-signer.ts';
 import { allCollectors } from '../../functions/collect/all-collectors.ts';
-import { awsCollectorFrom } from '../../functions/collect/aws/from-config.ts';
-import { azureCollectorFrom } from '../../functions/collect/azure/from-config.ts';
-import type { Collector, CollectorClients } from '../../functions/collect/collector.ts';
-import { gcpCollectorFrom } from '../../functions/collect/gcp/from-config.ts';
+import type { CollectorClients } from '../../functions/collect/collector.ts';
 import { AKS_SERVER_APP_ID } from '../../functions/collect/kubernetes/auth.ts';
-import { kubernetesCollectorFrom } from '../../functions/collect/kubernetes/from-config.ts';
 import { runtimeSettings } from '../../functions/collect/scan.ts';
 import { secretsManagerReader } from '../../functions/collect/secrets.ts';
-import { createCollectHandler } from '../../functions/handlers/collect.ts';
-import { type Observability, observability } from '../../functions/handlers/observability.ts';
+import type { Observability } from '../../functions/handlers/observability.ts';
 import { createPlanHandler } from '../../functions/handlers/plan.ts';
 import { createReportHandler } from '../../functions/handlers/report.ts';
 import {
-  type CollectProvider,
   ENV,
   type ReportResult,
   type RunRequest,
@@ -66,7 +60,11 @@ import {
 } from '../helpers/moto.ts';
 import { inAccount, motoCollectorClients, motoEndpoints } from '../helpers/moto-estate.ts';
 import { schemaErrors } from '../helpers/report-schema.ts';
-import { collectItems } from '../helpers/workflow.ts';
+import {
+  capturedObservability,
+  collectItems,
+  deployedCollectHandlers,
+} from '../helpers/workflow.ts';
 
 const ACCOUNT = '300000000004';
 const ARCHIVE = 'pipeline-archive-300000000004';
@@ -132,15 +130,9 @@ const savedEnv: Record<string, string | undefined> = {};
 const savedCas = getCACertificates('default');
 
 function quiet(fn: string): Observability {
-  const obs = observability(fn);
-  obs.metrics.addMetric = () => obs.metrics;
-  obs.metrics.publishStoredMetrics = () => obs.metrics;
-  for (const level of ['info', 'warn', 'error'] as const) {
-    obs.logger[level] = ((...args: unknown[]) => {
-      logged += `${JSON.stringify(args)}\n`;
-    }) as never;
-  }
-  return obs;
+  return capturedObservability(fn, (line) => {
+    logged += line;
+  });
 }
 
 beforeAll(async () => {
@@ -215,27 +207,10 @@ beforeAll(async () => {
     aws: motoCollectorClients(ACCOUNT)(config.aws!, runtimeSettings(config)),
     readSecret: secretsManagerReader(() => secrets), // moto: one region
   };
-  const only = (c: Collector | undefined) => (c ? [c] : []);
   const collectors = await allCollectors(config, clients);
   const plan = createPlanHandler(() => ({ config, staging, collectors }), quiet('plan'));
-  const collect: Record<CollectProvider, ReturnType<typeof createCollectHandler>> = {
-    aws: createCollectHandler(
-      () => ({ config, staging, collectors: only(awsCollectorFrom(config, clients)) }),
-      quiet('collect-aws'),
-    ),
-    gcp: createCollectHandler(
-      () => ({ config, staging, collectors: only(gcpCollectorFrom(config, clients)) }),
-      quiet('collect-gcp'),
-    ),
-    azure: createCollectHandler(
-      () => ({ config, staging, collectors: only(azureCollectorFrom(config, clients)) }),
-      quiet('collect-azure'),
-    ),
-    kubernetes: createCollectHandler(
-      () => ({ config, staging, collectors: only(kubernetesCollectorFrom(config, clients)) }),
-      quiet('collect-kubernetes'),
-    ),
-  };
+  // The functions the construct deploys for this config.
+  const collect = deployedCollectHandlers(config, staging, clients, quiet);
   const signer = await KmsSigner.create(kms, keyId);
   const reportHandler = createReportHandler(
     () => ({

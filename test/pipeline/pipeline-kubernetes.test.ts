@@ -19,16 +19,12 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Inventory } from '../../checks/types.ts';
 import { KmsSigner } from '../../functions/archive/kms-signer.ts';
 import { allCollectors } from '../../functions/collect/all-collectors.ts';
-import type { Collector, CollectorClients } from '../../functions/collect/collector.ts';
-import { gcpCollectorFrom } from '../../functions/collect/gcp/from-config.ts';
-import { kubernetesCollectorFrom } from '../../functions/collect/kubernetes/from-config.ts';
+import type { CollectorClients } from '../../functions/collect/collector.ts';
 import { secretsManagerReader } from '../../functions/collect/secrets.ts';
-import { createCollectHandler } from '../../functions/handlers/collect.ts';
-import { type Observability, observability } from '../../functions/handlers/observability.ts';
+import type { Observability } from '../../functions/handlers/observability.ts';
 import { createPlanHandler } from '../../functions/handlers/plan.ts';
 import { createReportHandler } from '../../functions/handlers/report.ts';
 import {
-  type CollectProvider,
   type CollectResult,
   ENV,
   type ReportResult,
@@ -50,7 +46,12 @@ import {
 } from '../helpers/moto.ts';
 import { inAccount } from '../helpers/moto-estate.ts';
 import { schemaErrors } from '../helpers/report-schema.ts';
-import { collectItems, type StepFault } from '../helpers/workflow.ts';
+import {
+  capturedObservability,
+  collectItems,
+  deployedCollectHandlers,
+  type StepFault,
+} from '../helpers/workflow.ts';
 
 const ACCOUNT = '300000000005';
 const ARCHIVE = 'pipeline-archive-300000000005';
@@ -106,15 +107,9 @@ let execute: (
 ) => Promise<Execution>;
 
 function quiet(fn: string): Observability {
-  const obs = observability(fn);
-  obs.metrics.addMetric = () => obs.metrics;
-  obs.metrics.publishStoredMetrics = () => obs.metrics;
-  for (const level of ['info', 'warn', 'error'] as const) {
-    obs.logger[level] = ((...args: unknown[]) => {
-      logged += `${JSON.stringify(args)}\n`;
-    }) as never;
-  }
-  return obs;
+  return capturedObservability(fn, (line) => {
+    logged += line;
+  });
 }
 
 /** Every object in the archive bucket, as text, by key. */
@@ -215,20 +210,10 @@ beforeAll(async () => {
   });
   // What collectingDeps gives each function: secrets from Secrets Manager (moto: one region).
   const clients: CollectorClients = { readSecret: secretsManagerReader(() => secrets) };
-  const only = (c: Collector | undefined) => (c ? [c] : []);
   const collectors = await allCollectors(config, clients);
   const plan = createPlanHandler(() => ({ config, staging, collectors }), quiet('plan'));
-  // The functions the construct deploys for this config: GCP and Kubernetes.
-  const collect: Partial<Record<CollectProvider, ReturnType<typeof createCollectHandler>>> = {
-    gcp: createCollectHandler(
-      () => ({ config, staging, collectors: only(gcpCollectorFrom(config, clients)) }),
-      quiet('collect-gcp'),
-    ),
-    kubernetes: createCollectHandler(
-      () => ({ config, staging, collectors: only(kubernetesCollectorFrom(config, clients)) }),
-      quiet('collect-kubernetes'),
-    ),
-  };
+  // The functions the construct deploys for this config.
+  const collect = deployedCollectHandlers(config, staging, clients, quiet);
   const signer = await KmsSigner.create(kms, keyId);
   const reportHandler = createReportHandler(
     () => ({
