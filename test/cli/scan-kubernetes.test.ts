@@ -22,13 +22,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../functions/report/report.ts';
-import { GCP_FIXTURES, type GcpServer, startGcpServer } from '../helpers/gcp-server.ts';
-import { PAYMENTS_ESTATE_FACTS as F, paymentsEstate } from '../helpers/kubernetes-estate.ts';
-import {
-  type KubernetesRequest,
-  type KubernetesServer,
-  startKubernetesServer,
-} from '../helpers/kubernetes-server.ts';
+import type { GcpServer } from '../helpers/gcp-server.ts';
+import { startGkeCluster } from '../helpers/gke-cluster.ts';
+import { PAYMENTS_ESTATE_FACTS as F } from '../helpers/kubernetes-estate.ts';
+import type { KubernetesRequest, KubernetesServer } from '../helpers/kubernetes-server.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 const run = promisify(execFile);
@@ -54,7 +51,7 @@ let dir: string;
 let config: string;
 let signingKey: string;
 /** The tokens the API server was offered as Google tokens (the GKE cluster's). */
-const googleTokens = new Set<string>();
+let googleTokens: Set<string>;
 
 interface ScanRun {
   code: number;
@@ -130,23 +127,16 @@ const statusesIn = (r: Report, checkId: string, cluster: string) =>
 beforeAll(async () => {
   dir = tempDir('pci-scan-kubernetes-');
   // The API server of both clusters; the GKE one takes the Google tokens of its project.
-  k8s = await startKubernetesServer({
-    objects: paymentsEstate(),
+  ({
+    gcp,
+    k8s,
+    googleTokens: googleTokens,
+  } = await startGkeCluster({
+    project: PROJECT,
+    audience: AUDIENCE,
+    serviceAccount: SERVICE_ACCOUNT,
     tokens: [ONPREM_TOKEN],
-    accepts: (token) => {
-      googleTokens.add(token);
-      return gcp?.authorizes(token) ?? false;
-    },
-  });
-  const cluster = structuredClone(GCP_FIXTURES.clusters[0]!) as Record<string, unknown>;
-  cluster.endpoint = `127.0.0.1:${k8s.port}`;
-  cluster.masterAuth = { clusterCaCertificate: k8s.caData };
-  gcp = await startGcpServer({
-    estate: {
-      projects: { [PROJECT]: { clusters: [cluster], iamPolicy: GCP_FIXTURES.forsetiPolicy } },
-    },
-    federation: { audience: AUDIENCE, serviceAccounts: [SERVICE_ACCOUNT] },
-  });
+  }));
   const caFile = join(dir, 'onprem-ca.pem');
   writeFileSync(caFile, k8s.ca);
   signingKey = join(dir, 'signing.pem');

@@ -35,9 +35,10 @@ import { configFromEnv } from '../../functions/pipeline/request.ts';
 import { StagingStore } from '../../functions/pipeline/staging.ts';
 import type { Report } from '../../functions/report/report.ts';
 import { runCli } from '../helpers/cli.ts';
-import { GCP_FIXTURES, type GcpServer, startGcpServer } from '../helpers/gcp-server.ts';
-import { PAYMENTS_ESTATE_FACTS as F, paymentsEstate } from '../helpers/kubernetes-estate.ts';
-import { type KubernetesServer, startKubernetesServer } from '../helpers/kubernetes-server.ts';
+import type { GcpServer } from '../helpers/gcp-server.ts';
+import { startGkeCluster } from '../helpers/gke-cluster.ts';
+import { PAYMENTS_ESTATE_FACTS as F } from '../helpers/kubernetes-estate.ts';
+import type { KubernetesServer } from '../helpers/kubernetes-server.ts';
 import {
   createLockedBucket,
   createSigningKey,
@@ -89,7 +90,7 @@ let k8s: KubernetesServer;
 let keyId: string;
 let logged = '';
 /** The tokens the Kubernetes API server accepted as Google tokens (the GKE cluster's). */
-const googleTokensSeen = new Set<string>();
+let googleTokensSeen: Set<string>;
 const savedEnv: Record<string, string | undefined> = {};
 
 /** What the workflow does with one unit's clusters after its collect step. */
@@ -153,23 +154,16 @@ beforeAll(async () => {
     process.env[k] = v;
   }
   // The API server of both clusters: the GKE one accepts the Google tokens of its project.
-  k8s = await startKubernetesServer({
-    objects: paymentsEstate(),
+  ({
+    gcp,
+    k8s,
+    googleTokens: googleTokensSeen,
+  } = await startGkeCluster({
+    project: PROJECT,
+    audience: AUDIENCE,
+    serviceAccount: SERVICE_ACCOUNT,
     tokens: [ONPREM_TOKEN],
-    accepts: (token) => {
-      googleTokensSeen.add(token);
-      return gcp?.authorizes(token) ?? false;
-    },
-  });
-  const cluster = structuredClone(GCP_FIXTURES.clusters[0]!) as Record<string, unknown>;
-  cluster.endpoint = `127.0.0.1:${k8s.port}`;
-  cluster.masterAuth = { clusterCaCertificate: k8s.caData };
-  gcp = await startGcpServer({
-    estate: {
-      projects: { [PROJECT]: { clusters: [cluster], iamPolicy: GCP_FIXTURES.forsetiPolicy } },
-    },
-    federation: { audience: AUDIENCE, serviceAccounts: [SERVICE_ACCOUNT] },
-  });
+  }));
 
   await createLockedBucket(s3, ARCHIVE);
   await s3.send(
