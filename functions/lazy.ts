@@ -12,3 +12,23 @@ export function lazy<T>(make: () => T): () => T {
     return made.value;
   };
 }
+
+/**
+ * Makes a value asynchronously, once, on first use; callers waiting meanwhile share it. A failure
+ * is not kept: the next call makes it again (in a warm Lambda container, the next invocation
+ * retries a secret that was fixed, a transient error, a module that could not load).
+ *
+ * @example const signer = lazyAsync(() => KmsSigner.create(kms, keyArn)); await signer();
+ */
+export function lazyAsync<T>(make: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | undefined;
+  return () => {
+    if (made) return made;
+    const making = make();
+    made = making;
+    making.catch(() => {
+      if (made === making) made = undefined;
+    });
+    return making;
+  };
+}

@@ -8,7 +8,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { KmsSigner } from '../archive/kms-signer.ts';
-import { lazy } from '../lazy.ts';
+import { lazy, lazyAsync } from '../lazy.ts';
 import { ENV, METRICS, type ReportEvent, type ReportResult } from '../pipeline/contract.ts';
 import { type ReportDeps, runReport } from '../pipeline/report.ts';
 import { configFromEnv, requiredEnv } from '../pipeline/request.ts';
@@ -81,12 +81,7 @@ export const handler = createReportHandler(
     const keyArn = requiredEnv(env, ENV.signingKey);
     const topic = requiredEnv(env, ENV.topic);
     // Made once per container; a failure is not kept, so the next invocation tries again.
-    let made: Promise<KmsSigner> | undefined;
-    const signer = () =>
-      (made ??= KmsSigner.create(kms, keyArn).catch((err: unknown) => {
-        made = undefined;
-        throw err;
-      }));
+    const signer = lazyAsync(() => KmsSigner.create(kms, keyArn));
     return {
       config,
       staging: new StagingStore(s3, requiredEnv(env, ENV.stagingBucket)),

@@ -16,6 +16,7 @@
 // planning (which never lists clusters) does not pay for it at init.
 import type { ClusterManagerClient, protos } from '@google-cloud/container';
 import type { GcpTargets } from '../../config/scan-config.ts';
+import { lazyAsync } from '../../lazy.ts';
 import { CallTimeout, RETRY_PAUSE_ALLOWANCE_MS, type RuntimeSettings } from '../runtime.ts';
 import type { ReadSecret } from '../secrets.ts';
 import { type GcpAuth, GcpCredentialError, gcpAuth, safeCause } from './credentials.ts';
@@ -179,29 +180,20 @@ export function gcpClientFactory(
   settings: RuntimeSettings,
   deps: GcpDeps = {},
 ): GcpClientFactory {
-  let made: Promise<GcpClient> | undefined;
+  // A failure is not kept: in a warm Lambda container the next scan tries again (a secret
+  // fixed, a transient Secrets Manager error). The callers already waiting share it.
   return {
-    client: () => {
-      if (made) return made;
-      const making = (async () => {
-        const auth =
-          deps.auth ??
-          (await gcpAuth(targets.credentials, targets.endpoints, { readSecret: deps.readSecret }));
-        let gke: Promise<ClusterManagerClient> | undefined;
-        const lazyGke = () => {
-          gke ??= gkeClient(auth, targets.endpoints.container);
-          return gke;
-        };
-        return googleClient(auth, lazyGke, targets.endpoints, settings, deps.fetch ?? fetch);
-      })();
-      made = making;
-      // A failure is not kept: in a warm Lambda container the next scan tries again (a secret
-      // fixed, a transient Secrets Manager error). The callers already waiting share it.
-      making.catch(() => {
-        if (made === making) made = undefined;
-      });
-      return making;
-    },
+    client: lazyAsync(async () => {
+      const auth =
+        deps.auth ??
+        (await gcpAuth(targets.credentials, targets.endpoints, { readSecret: deps.readSecret }));
+      let gke: Promise<ClusterManagerClient> | undefined;
+      const lazyGke = () => {
+        gke ??= gkeClient(auth, targets.endpoints.container);
+        return gke;
+      };
+      return googleClient(auth, lazyGke, targets.endpoints, settings, deps.fetch ?? fetch);
+    }),
   };
 }
 

@@ -8,6 +8,7 @@
  * Errors name the server, the status and the API server's own `Status` reason and message;
  * never the token.
  */
+import { lazyAsync } from '../../lazy.ts';
 import type { KindList } from './kinds.ts';
 import { listPath } from './kinds.ts';
 
@@ -90,13 +91,8 @@ export interface KubernetesApi {
 }
 
 type ClientNode = typeof import('@kubernetes/client-node');
-let clientNode: Promise<ClientNode> | undefined;
 /** The library is loaded on the first list: a scan without clusters never pays its start-up. */
-const loadClientNode = () =>
-  (clientNode ??= import('@kubernetes/client-node').catch((err: unknown) => {
-    clientNode = undefined; // a warm function tries again on the next list
-    throw err;
-  }));
+const loadClientNode = lazyAsync((): Promise<ClientNode> => import('@kubernetes/client-node'));
 
 const hostOf = (server: string) => {
   try {

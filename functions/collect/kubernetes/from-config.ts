@@ -5,6 +5,7 @@
  * a run with EKS clusters only never loads the Google or Azure libraries.
  */
 import type { ScanConfig } from '../../config/scan-config.ts';
+import { lazyAsync } from '../../lazy.ts';
 import { awsClientFactory } from '../aws/clients.ts';
 import type { CollectorClients } from '../collector.ts';
 import { runtimeSettings } from '../scan.ts';
@@ -27,18 +28,6 @@ export function kubernetesSettings(config: ScanConfig): KubernetesSettings {
     clusterBudgetMs: config.kubernetes.clusterBudgetSeconds * 1000,
     maxAttempts: config.collection.maxAttempts,
     callTimeoutMs: config.collection.callTimeoutSeconds * 1000,
-  };
-}
-
-/** Memoizes an async maker; a failure is not kept (the next call makes it again). */
-function onFirstUse<T>(make: () => Promise<T>): () => Promise<T> {
-  let made: Promise<T> | undefined;
-  return () => {
-    made ??= make().catch((err: unknown) => {
-      made = undefined;
-      throw err;
-    });
-    return made;
   };
 }
 
@@ -65,14 +54,14 @@ export function kubernetesCollectorFrom(
   }
   const gcp = config.gcp;
   if (!deps.gcpAuth && gcp) {
-    deps.gcpAuth = onFirstUse(async () => {
+    deps.gcpAuth = lazyAsync(async () => {
       const { gcpAuth } = await import('../gcp/credentials.ts');
       return gcpAuth(gcp.credentials, gcp.endpoints, { readSecret: clients.readSecret });
     });
   }
   const azure = config.azure;
   if (!deps.azure && azure) {
-    deps.azure = onFirstUse(async () => {
+    deps.azure = lazyAsync(async () => {
       const [{ azureClientFactory }, { azureCredential }] = await Promise.all([
         import('../azure/clients.ts'),
         import('../azure/credentials.ts'),
