@@ -7,12 +7,13 @@
  * Units are plain JSON so that a Step Functions Map can hand them to another function.
  */
 import { type Account, ListAccountsCommand } from '@aws-sdk/client-organizations';
-import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { CollectionError } from '../../../checks/types.ts';
 import type { AwsTargets } from '../../config/scan-config.ts';
 import type { Collector } from '../collector.ts';
 import { AWS_EKS_TYPES, AWS_IAM_TYPES, AWS_TYPES } from '../resource-types.ts';
 import { type Collected, type CollectRuntime, collectionError, readPages } from '../runtime.ts';
+import { assumeRole } from './assume-role.ts';
 import type { AwsClientFactory, AwsClientParams } from './clients.ts';
 import { collectEksRegion } from './eks.ts';
 import { collectIam } from './iam.ts';
@@ -155,32 +156,12 @@ export async function collectAwsUnit(
   if (unit.roleArn) {
     try {
       const sts = clients.sts({ region: home });
-      const r = await rt
-        .call('sts:AssumeRole', (s) =>
-          sts.send(
-            new AssumeRoleCommand({
-              RoleArn: unit.roleArn,
-              RoleSessionName: 'pci-posture',
-              DurationSeconds: 3600,
-              ...(unit.externalId ? { ExternalId: unit.externalId } : {}),
-            }),
-            { abortSignal: s },
-          ),
-        )
-        .finally(() => sts.destroy());
-      const c = r.Credentials;
-      if (!c?.AccessKeyId || !c.SecretAccessKey) {
-        throw new Error('AssumeRole answered without credentials');
-      }
-      params = {
-        account: unit.account,
-        credentials: {
-          accessKeyId: c.AccessKeyId,
-          secretAccessKey: c.SecretAccessKey,
-          ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}),
-          ...(c.Expiration ? { expiration: c.Expiration } : {}),
-        },
-      };
+      const credentials = await assumeRole(rt, sts, {
+        roleArn: unit.roleArn,
+        sessionName: 'pci-posture',
+        ...(unit.externalId ? { externalId: unit.externalId } : {}),
+      }).finally(() => sts.destroy());
+      params = { account: unit.account, credentials };
     } catch (err) {
       const why = `${unit.roleArn} cannot be assumed`;
       out.errors.push(

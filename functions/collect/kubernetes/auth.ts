@@ -17,7 +17,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { TokenCredential } from '@azure/core-auth';
+import type { AwsCredentialIdentity } from '@smithy/types';
 import { parse as parseYaml } from 'yaml';
+import { assumeRole } from '../aws/assume-role.ts';
 import type { AwsClientFactory } from '../aws/clients.ts';
 import type { AzureClientFactory } from '../azure/clients.ts';
 import type { GcpAuth } from '../gcp/credentials.ts';
@@ -83,10 +85,6 @@ function failed(what: string, err: unknown, scrub: (t: string) => string = (t) =
   throw new ClusterCredentialError(scrub(`${what}: ${firstLine(err)}`));
 }
 
-type AwsCredentials = Awaited<
-  ReturnType<NonNullable<ReturnType<AwsClientFactory['sts']>['config']['credentials']>>
->;
-
 /**
  * Makes connections to clusters. One instance serves a whole collection: AWS role credentials
  * and EKS tokens are cached per role and cluster, and remade before they expire.
@@ -97,7 +95,7 @@ type AwsCredentials = Awaited<
  * const token = await conn.token();
  */
 export function clusterAuth(deps: ClusterAuthDeps) {
-  const roles = new Map<string, Promise<AwsCredentials>>();
+  const roles = new Map<string, Promise<AwsCredentialIdentity>>();
   // The runtime of the latest collection: cached token sources outlive one invocation of a warm
   // function, and must make their calls in the current one's pool and budget.
   let latest: CollectRuntime | undefined;
@@ -106,7 +104,7 @@ export function clusterAuth(deps: ClusterAuthDeps) {
   /** The credentials an EKS token is signed with: the member role's, or the base ones. */
   const awsCredentials = (
     access: Extract<ClusterTarget['access'], { kind: 'eks' }>,
-  ): Promise<AwsCredentials> => {
+  ): Promise<AwsCredentialIdentity> => {
     const rt = latest;
     if (!rt) throw new ClusterCredentialError('no collection is running');
     const aws = deps.aws;
@@ -114,35 +112,18 @@ export function clusterAuth(deps: ClusterAuthDeps) {
     const key = `${access.roleArn ?? ''}\u0000${access.externalId ?? ''}`;
     const cached = roles.get(key);
     if (cached) return cached;
-    const made = (async (): Promise<AwsCredentials> => {
+    const made = (async (): Promise<AwsCredentialIdentity> => {
       const sts = aws.sts({ region: access.region });
       try {
         if (!access.roleArn) return await sts.config.credentials();
-        const { AssumeRoleCommand } = await import('@aws-sdk/client-sts');
-        const out = await rt.call('sts:AssumeRole', (s) =>
-          sts.send(
-            new AssumeRoleCommand({
-              RoleArn: access.roleArn,
-              RoleSessionName: 'pci-posture-kubernetes',
-              DurationSeconds: 3600,
-              // The session only signs GetCallerIdentity (which no policy can deny): it may do
-              // nothing else, whatever the member role allows.
-              Policy: DENY_ALL,
-              ...(access.externalId ? { ExternalId: access.externalId } : {}),
-            }),
-            { abortSignal: s },
-          ),
-        );
-        const c = out.Credentials;
-        if (!c?.AccessKeyId || !c.SecretAccessKey) {
-          throw new Error('AssumeRole answered without credentials');
-        }
-        return {
-          accessKeyId: c.AccessKeyId,
-          secretAccessKey: c.SecretAccessKey,
-          ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}),
-          ...(c.Expiration ? { expiration: c.Expiration } : {}),
-        };
+        return await assumeRole(rt, sts, {
+          roleArn: access.roleArn,
+          sessionName: 'pci-posture-kubernetes',
+          // The session only signs GetCallerIdentity (which no policy can deny): it may do
+          // nothing else, whatever the member role allows.
+          policy: DENY_ALL,
+          ...(access.externalId ? { externalId: access.externalId } : {}),
+        });
       } finally {
         sts.destroy();
       }
