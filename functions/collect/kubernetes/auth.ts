@@ -23,7 +23,7 @@ import { assumeRole } from '../aws/assume-role.ts';
 import type { AwsClientFactory } from '../aws/clients.ts';
 import type { AzureClientFactory } from '../azure/clients.ts';
 import type { GcpAuth } from '../gcp/credentials.ts';
-import type { CollectRuntime } from '../runtime.ts';
+import { type CollectRuntime, failureText } from '../runtime.ts';
 import type { ReadSecret } from '../secrets.ts';
 import { eksToken, stsEndpointOf, tokenCache } from './eks-token.ts';
 import type { ClusterTarget } from './targets.ts';
@@ -73,16 +73,13 @@ export interface ClusterAuthDeps {
   now?: () => Date;
 }
 
-const firstLine = (e: unknown) =>
-  e instanceof Error ? `${e.name}: ${e.message.split('\n')[0]}` : String(e).split('\n')[0];
-
 /**
  * Throws what could not be made, naming the error's type and first line only. The original error
  * is not kept as `cause`: a token exchange's error can hold the request it sent (a key, an
  * assertion), and a cause chain is what loggers print.
  */
 function failed(what: string, err: unknown, scrub: (t: string) => string = (t) => t): never {
-  throw new ClusterCredentialError(scrub(`${what}: ${firstLine(err)}`));
+  throw new ClusterCredentialError(scrub(`${what}: ${failureText(err)}`));
 }
 
 /**
