@@ -181,6 +181,27 @@ export class CollectRuntime {
   }
 }
 
+/**
+ * Waits `ms`, or rejects with the signal's reason as soon as it aborts (a retry's pause, a poll's
+ * wait: the budget ends them).
+ *
+ * @example await pause(1000, rt.budget);
+ */
+export function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', stop);
+      resolve();
+    }, ms);
+    const stop = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', stop, { once: true });
+  });
+}
+
 /** A promise that rejects when `signal` aborts, and how to stop listening once it is not needed. */
 function aborted(signal: AbortSignal): { promise: Promise<never>; dispose(): void } {
   let listener: (() => void) | undefined;

@@ -9,7 +9,7 @@ import {
   type IAMClient,
 } from '@aws-sdk/client-iam';
 import { parse } from 'csv-parse/sync';
-import type { CollectRuntime } from '../runtime.ts';
+import { type CollectRuntime, pause } from '../runtime.ts';
 
 /** The credential report was not ready within the configured wait. */
 export class CredentialReportNotReady extends Error {
@@ -51,20 +51,6 @@ export function parseCredentialReport(csv: string): Record<string, string>[] {
   return rows;
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal.reason);
-    };
-    const t = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-
 /**
  * Generates and reads the account's credential report. Waits between polls outside the call
  * pool (0.5 s, doubling to 4 s) and gives up after `waitMs`.
@@ -77,19 +63,19 @@ export async function readCredentialReport(
   waitMs: number,
 ): Promise<{ GeneratedTime: string | undefined; rows: Record<string, string>[] }> {
   const deadline = Date.now() + waitMs;
-  let pause = 500;
+  let nextWaitMs = 500;
   for (;;) {
     const gen = await rt.call('iam:GenerateCredentialReport', (s) =>
       iam.send(new GenerateCredentialReportCommand({}), { abortSignal: s }),
     );
     if (gen.State === 'COMPLETE') break;
-    if (Date.now() + pause > deadline) {
+    if (Date.now() + nextWaitMs > deadline) {
       throw new CredentialReportNotReady(
         `the credential report was still ${gen.State ?? 'not ready'} after ${waitMs / 1000} s`,
       );
     }
-    await sleep(pause, rt.budget);
-    pause = Math.min(pause * 2, 4000);
+    await pause(nextWaitMs, rt.budget);
+    nextWaitMs = Math.min(nextWaitMs * 2, 4000);
   }
   const report = await rt.call('iam:GetCredentialReport', (s) =>
     iam.send(new GetCredentialReportCommand({}), { abortSignal: s }),

@@ -17,7 +17,7 @@
 import type { ClusterManagerClient, protos } from '@google-cloud/container';
 import type { GcpTargets } from '../../config/scan-config.ts';
 import { lazyAsync } from '../../lazy.ts';
-import { CallTimeout, RETRY_PAUSE_ALLOWANCE_MS, type RuntimeSettings } from '../runtime.ts';
+import { CallTimeout, pause, RETRY_PAUSE_ALLOWANCE_MS, type RuntimeSettings } from '../runtime.ts';
 import type { ReadSecret } from '../secrets.ts';
 import { type GcpAuth, GcpCredentialError, gcpAuth, safeCause } from './credentials.ts';
 
@@ -433,21 +433,6 @@ function retryDelay(last: unknown, attempt: number): number {
   }
   const cap = Math.min(RETRY_PAUSE_ALLOWANCE_MS, BACKOFF_BASE_MS * 2 ** (attempt - 2));
   return cap / 2 + Math.random() * (cap / 2);
-}
-
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', stop);
-      resolve();
-    }, ms);
-    const stop = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', stop, { once: true });
-  });
 }
 
 function parseObject(text: string, what: string): Record<string, unknown> {

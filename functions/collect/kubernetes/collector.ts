@@ -15,7 +15,13 @@ import type { DirectCluster } from '../../config/scan-config.ts';
 import { redactOwned } from '../../engine/redact.ts';
 import type { Collector } from '../collector.ts';
 import { KUBERNETES_TYPES } from '../resource-types.ts';
-import { CallTimeout, type Collected, type CollectRuntime, collectionError } from '../runtime.ts';
+import {
+  CallTimeout,
+  type Collected,
+  type CollectRuntime,
+  collectionError,
+  pause,
+} from '../runtime.ts';
 import {
   type ApiServer,
   ApiServerUnreachable,
@@ -74,20 +80,6 @@ function retryable(err: unknown): boolean {
     (err.status === 429 || err.status === 500 || (err.status >= 502 && err.status <= 504))
   );
 }
-
-const pause = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const t = setTimeout(() => {
-      signal.removeEventListener('abort', stop);
-      resolve();
-    }, ms);
-    const stop = () => {
-      clearTimeout(t);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', stop, { once: true });
-  });
 
 /**
  * The object as stored: `apiVersion` and `kind` first (list items carry neither), then the parsed
