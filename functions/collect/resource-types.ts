@@ -5,7 +5,7 @@
  * any collector's clients in their bundles.
  */
 import { WORKLOAD_TYPES } from '../../checks/lib/workloads.ts';
-import type { Scope } from '../../checks/types.ts';
+import type { CollectionError, Scope } from '../../checks/types.ts';
 
 /** The EKS resource types, per account and region. */
 export const AWS_EKS_TYPES = ['aws.eks.cluster', 'aws.eks.nodegroup', 'aws.eks.addon'] as const;
@@ -44,6 +44,26 @@ export const KUBERNETES_TYPES: readonly string[] = [
   ].map((kind) => `kubernetes.${kind}`),
   ...WORKLOAD_TYPES,
 ];
+
+/**
+ * The error of a cluster none of whose Kubernetes objects are known: every Kubernetes type, in
+ * the cluster's scope.
+ *
+ * @example clusterUnread('onprem', 'kubernetes:connect', 'cluster onprem: not reachable: ...')
+ */
+export function clusterUnread(
+  cluster: string,
+  operation: string,
+  message: string,
+): CollectionError {
+  return {
+    provider: 'kubernetes',
+    scope: { cluster },
+    types: [...KUBERNETES_TYPES],
+    operation,
+    message,
+  };
+}
 
 /** The providers whose scan units are cloud accounts, projects or subscriptions. */
 export type CloudProvider = 'aws' | 'gcp' | 'azure';

@@ -7,12 +7,13 @@
  */
 import type { CollectionError, Inventory, Provider, Resource } from '../../checks/types.ts';
 import type { ScanConfig } from '../config/scan-config.ts';
-import { CLUSTER_TYPES } from '../engine/scope.ts';
+import { CLUSTER_TYPES, clusterIds } from '../engine/scope.ts';
 import { TOOL } from '../tool.ts';
 import type { Collector, ScanUnit } from './collector.ts';
 import type { KubernetesCollector } from './kubernetes/collector.ts';
 import {
   type CloudProvider,
+  clusterUnread,
   isCloudProvider,
   KUBERNETES_TYPES,
   UNIT_SHAPES,
@@ -22,6 +23,7 @@ import {
   type Collected,
   CollectRuntime,
   collectionError,
+  failureText,
   type RuntimeSettings,
 } from './runtime.ts';
 
@@ -121,13 +123,13 @@ function uncollectable(config: ScanConfig, collectors: readonly Collector[]): Co
     ...(config.kubernetes.enabled && !present.has('kubernetes')
       ? config.kubernetes.clusters
       : []
-    ).map((cluster) => ({
-      provider: 'kubernetes' as const,
-      scope: { cluster: cluster.name },
-      types: [...KUBERNETES_TYPES],
-      operation: 'kubernetes',
-      message: `cluster ${cluster.name} is not collected: no kubernetes collector was given to this scan (pci-posture ${TOOL.version}), so these checks cannot be evaluated`,
-    })),
+    ).map((cluster) =>
+      clusterUnread(
+        cluster.name,
+        'kubernetes',
+        `cluster ${cluster.name} is not collected: no kubernetes collector was given to this scan (pci-posture ${TOOL.version}), so these checks cannot be evaluated`,
+      ),
+    ),
   ];
 }
 
@@ -144,13 +146,13 @@ function kubernetesUnread(
 ): CollectionError[] {
   const found = resources
     .filter((r) => CLUSTER_TYPES.has(r.type) && !read.has(r.id))
-    .map((r) => ({
-      provider: 'kubernetes' as const,
-      scope: { cluster: r.id },
-      types: [...KUBERNETES_TYPES],
-      operation: 'kubernetes',
-      message: `the cluster's Kubernetes API was not read: no Kubernetes collection ran for it (set kubernetes.enabled: false to leave the Kubernetes checks NOT_TESTED instead)`,
-    }));
+    .map((r) =>
+      clusterUnread(
+        r.id,
+        'kubernetes',
+        `the cluster's Kubernetes API was not read: no Kubernetes collection ran for it (set kubernetes.enabled: false to leave the Kubernetes checks NOT_TESTED instead)`,
+      ),
+    );
   const unknown = errors
     .filter((e) => e.provider !== 'kubernetes' && e.types.some((t) => CLUSTER_TYPES.has(t)))
     .map((e) => ({
@@ -324,12 +326,10 @@ export async function collectFoundClusters(
   try {
     return await k8s.collectFound(rt, planned.unit, shard.resources);
   } catch (err) {
-    const ids = shard.resources.filter((r) => CLUSTER_TYPES.has(r.type)).map((r) => r.id);
+    const ids = clusterIds(shard.resources);
     return {
       resources: [],
-      errors: ids.map((id) =>
-        collectionError('kubernetes', { cluster: id }, KUBERNETES_TYPES, 'kubernetes:collect', err),
-      ),
+      errors: ids.map((id) => clusterUnread(id, 'kubernetes:collect', failureText(err))),
       clusters: ids,
     };
   }

@@ -28,6 +28,15 @@ export const CLUSTER_TYPES: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * The ids of the clusters among some resources (a cloud unit's shard).
+ *
+ * @example clusterIds(shard.resources) // ['arn:aws:eks:eu-west-1:111122223333:cluster/payments']
+ */
+export function clusterIds(resources: readonly Resource[]): string[] {
+  return resources.filter((r) => CLUSTER_TYPES.has(r.type)).map((r) => r.id);
+}
+
+/**
  * The scope a resource is judged in: its own scope, plus `cluster` = its id when it is a cluster,
  * so that an error on a cluster's Kubernetes objects reaches the cluster's own findings.
  *

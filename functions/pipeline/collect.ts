@@ -14,7 +14,7 @@ import {
   runtimeSettings,
 } from '../collect/scan.ts';
 import type { ScanConfig } from '../config/scan-config.ts';
-import { CLUSTER_TYPES } from '../engine/scope.ts';
+import { clusterIds } from '../engine/scope.ts';
 import { InputError } from '../errors.ts';
 import {
   type ClustersEvent,
@@ -149,6 +149,6 @@ async function collectInto(
     shardKey: key,
     resources: part.resources.length,
     errors: part.errors.length,
-    clusters: part.resources.filter((r) => CLUSTER_TYPES.has(r.type)).length,
+    clusters: clusterIds(part.resources).length,
   };
 }

@@ -10,12 +10,12 @@ import type { Inventory } from '../../checks/types.ts';
 import { openArchive } from '../archive/open.ts';
 import type { Signer } from '../archive/signer.ts';
 import { type WrittenRun, writeRun } from '../archive/write-run.ts';
-import { KUBERNETES_TYPES } from '../collect/resource-types.ts';
+import { clusterUnread } from '../collect/resource-types.ts';
 import type { Collected } from '../collect/runtime.ts';
 import { assembleInventory, type PlannedUnit, unitError } from '../collect/scan.ts';
 import type { ScanConfig } from '../config/scan-config.ts';
 import { evaluate } from '../engine/evaluate.ts';
-import { CLUSTER_TYPES } from '../engine/scope.ts';
+import { clusterIds } from '../engine/scope.ts';
 import { validateInventory } from '../inventory/load.ts';
 import {
   type FailedUnit,
@@ -108,7 +108,7 @@ async function kubernetesPart(
   shard: Collected,
   present: ReadonlySet<string>,
 ): Promise<Collected | undefined> {
-  const clusters = shard.resources.filter((r) => CLUSTER_TYPES.has(r.type)).map((r) => r.id);
+  const clusters = clusterIds(shard.resources);
   if (clusters.length === 0) return undefined;
   const key = keys.kubernetes(item.index);
   if (present.has(key)) {
@@ -124,13 +124,9 @@ async function kubernetesPart(
   if (!why) return undefined;
   return {
     resources: [],
-    errors: clusters.map((cluster) => ({
-      provider: 'kubernetes' as const,
-      scope: { cluster },
-      types: [...KUBERNETES_TYPES],
-      operation: 'kubernetes:collect',
-      message: `${item.label}: ${why}`,
-    })),
+    errors: clusters.map((cluster) =>
+      clusterUnread(cluster, 'kubernetes:collect', `${item.label}: ${why}`),
+    ),
     clusters,
   };
 }

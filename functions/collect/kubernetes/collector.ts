@@ -14,7 +14,7 @@ import type { CollectionError, Resource, Scope } from '../../../checks/types.ts'
 import type { DirectCluster } from '../../config/scan-config.ts';
 import { redactOwned } from '../../engine/redact.ts';
 import type { Collector } from '../collector.ts';
-import { KUBERNETES_TYPES } from '../resource-types.ts';
+import { clusterUnread, KUBERNETES_TYPES } from '../resource-types.ts';
 import {
   CallTimeout,
   type Collected,
@@ -126,13 +126,13 @@ export async function collectCluster(
     return { ...e, message: `${target.label}: ${e.message}` };
   };
   if (target.unreachable) {
-    out.errors.push({
-      provider: 'kubernetes',
-      scope,
-      types: [...KUBERNETES_TYPES],
-      operation: 'kubernetes:connect',
-      message: `${target.label}: not reachable: ${target.unreachable}`,
-    });
+    out.errors.push(
+      clusterUnread(
+        target.id,
+        'kubernetes:connect',
+        `${target.label}: not reachable: ${target.unreachable}`,
+      ),
+    );
     return out;
   }
   const budget = new AbortController();
@@ -397,13 +397,11 @@ export function kubernetesCollector(
         return {
           resources: [],
           errors: [
-            {
-              provider: 'kubernetes',
-              scope: { cluster: unit.cluster },
-              types: [...KUBERNETES_TYPES],
-              operation: 'kubernetes:plan',
-              message: `cluster ${unit.cluster} is not in the configuration's kubernetes.clusters`,
-            },
+            clusterUnread(
+              unit.cluster,
+              'kubernetes:plan',
+              `cluster ${unit.cluster} is not in the configuration's kubernetes.clusters`,
+            ),
           ],
           clusters: [unit.cluster],
         };
