@@ -5,6 +5,7 @@ import {
   PutObjectLockConfigurationCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { inject } from 'vitest';
 
 /** moto accepts any credentials; these are the ones the tests' requests are signed with. */
@@ -78,4 +79,19 @@ export async function createSigningKey(kms: KMSClient): Promise<string> {
     new CreateKeyCommand({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' }),
   );
   return out.KeyMetadata!.KeyId!;
+}
+
+/**
+ * A Secrets Manager client on moto, region eu-west-1, in the fake account `accountId`.
+ *
+ * @example const secrets = motoSecrets('300000000004');
+ */
+export function motoSecrets(accountId: string): SecretsManagerClient {
+  const client = new SecretsManagerClient({
+    endpoint: inject('motoEndpoint'),
+    region: 'eu-west-1',
+    credentials: FAKE_CREDENTIALS,
+  });
+  client.middlewareStack.add(accountHeader(accountId), { step: 'build', name: 'motoAccountId' });
+  return client;
 }

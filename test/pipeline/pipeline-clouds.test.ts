@@ -18,7 +18,7 @@
  */
 import { getCACertificates, setDefaultCACertificates } from 'node:tls';
 import { CreateBucketCommand, GetObjectCommand } from '@aws-sdk/client-s3';
-import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { KmsSigner } from '../../functions/archive/kms-signer.ts';
 import { allCollectors } from '../../functions/collect/all-collectors.ts';
@@ -52,13 +52,8 @@ import {
 } from '../helpers/gcp-server.ts';
 import { PAYMENTS_ESTATE_FACTS, paymentsEstate } from '../helpers/kubernetes-estate.ts';
 import { type KubernetesServer, startKubernetesServer } from '../helpers/kubernetes-server.ts';
-import {
-  createLockedBucket,
-  createSigningKey,
-  FAKE_CREDENTIALS,
-  motoClients,
-} from '../helpers/moto.ts';
-import { inAccount, motoCollectorClients, motoEndpoints } from '../helpers/moto-estate.ts';
+import { createLockedBucket, createSigningKey, motoClients, motoSecrets } from '../helpers/moto.ts';
+import { motoCollectorClients, motoEndpoints } from '../helpers/moto-estate.ts';
 import { schemaErrors } from '../helpers/report-schema.ts';
 import {
   capturedObservability,
@@ -102,14 +97,7 @@ const LAMBDA_ENV = {
 };
 
 const { s3, kms } = motoClients(ACCOUNT);
-const secrets = inAccount(
-  new SecretsManagerClient({
-    endpoint: inject('motoEndpoint'),
-    region: 'eu-west-1',
-    credentials: FAKE_CREDENTIALS,
-  }),
-  ACCOUNT,
-);
+const secrets = motoSecrets(ACCOUNT);
 const staging = new StagingStore(s3, STAGING);
 
 let gcp: GcpServer;

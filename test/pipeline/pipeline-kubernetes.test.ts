@@ -14,8 +14,8 @@
  * unit's cluster is ERROR for every Kubernetes check, and the run is incomplete.
  */
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Inventory } from '../../checks/types.ts';
 import { KmsSigner } from '../../functions/archive/kms-signer.ts';
 import { allCollectors } from '../../functions/collect/all-collectors.ts';
@@ -39,13 +39,7 @@ import type { GcpServer } from '../helpers/gcp-server.ts';
 import { startGkeCluster } from '../helpers/gke-cluster.ts';
 import { PAYMENTS_ESTATE_FACTS as F } from '../helpers/kubernetes-estate.ts';
 import type { KubernetesServer } from '../helpers/kubernetes-server.ts';
-import {
-  createLockedBucket,
-  createSigningKey,
-  FAKE_CREDENTIALS,
-  motoClients,
-} from '../helpers/moto.ts';
-import { inAccount } from '../helpers/moto-estate.ts';
+import { createLockedBucket, createSigningKey, motoClients, motoSecrets } from '../helpers/moto.ts';
 import { schemaErrors } from '../helpers/report-schema.ts';
 import {
   capturedObservability,
@@ -75,14 +69,7 @@ const LAMBDA_ENV = {
 const PAGE_SIZE = 4;
 
 const { s3, kms } = motoClients(ACCOUNT);
-const secrets = inAccount(
-  new SecretsManagerClient({
-    endpoint: inject('motoEndpoint'),
-    region: 'eu-west-1',
-    credentials: FAKE_CREDENTIALS,
-  }),
-  ACCOUNT,
-);
+const secrets = motoSecrets(ACCOUNT);
 const staging = new StagingStore(s3, STAGING);
 
 let gcp: GcpServer;
